@@ -1,0 +1,391 @@
+"""Named kernels for the kernel picker, and tools to make, check and describe kernels.
+
+Every kernel is a 2-D float64 array applied by **cross-correlation**, as CNNs and
+``torch.nn.functional.conv2d`` apply it: ``out[i, j] = Σₖ Σₗ w[k, l] · x[i + k, j + l]``.
+The kernel is not flipped, so a weight on its right multiplies the pixel to the right: Sobel x
+is ``[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]``, positive where brightness increases to the right.
+Rows grow downwards, so "y" kernels are positive where brightness increases downwards.
+Signal-processing convolution flips the kernel first (:func:`flip_kernel`).
+
+The centre of a side of length k is index ``(k - 1) // 2``: an even side has its extra cell
+after the centre (bottom/right), where ``padding="same"`` puts its extra pixel. Blurs (box,
+Gaussian, motion) are symmetric about the middle instead, which for an even side lies between
+two pixels, so their output moves by half a pixel.
+
+>>> make_kernel("Sobel x")
+array([[-1.,  0.,  1.],
+       [-2.,  0.,  2.],
+       [-1.,  0.,  1.]])
+>>> make_kernel("box blur", (1, 4))
+array([[0.25, 0.25, 0.25, 0.25]])
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arguments import IntOrTuple, as_float_array, check_finite, per_axis
+
+MAX_KERNEL_SIDE = 15
+_ANY = tuple(range(1, MAX_KERNEL_SIDE + 1))
+_ODD = tuple(range(3, MAX_KERNEL_SIDE + 1, 2))
+
+
+def _number(value: object, name: str, above: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    if not np.isfinite(value) or (above is not None and value <= above):
+        rule = "finite" if above is None else f"finite and greater than {above:g}"
+        raise ValueError(f"{name} must be {rule}, got {value}")
+    return float(value)
+
+
+def _shape(size: IntOrTuple, name: str, allowed: tuple[int, ...] = _ANY) -> tuple[int, int]:
+    """``3`` → ``(3, 3)``, with both sides checked against `allowed`."""
+    rows, cols = per_axis(size, 2, name)
+    for side, axis in ((rows, "rows"), (cols, "columns")):
+        if side not in allowed:
+            rule = f"{allowed[0]} to {allowed[-1]}" if allowed == _ANY else f"one of {allowed}"
+            raise ValueError(f"{name} {(rows, cols)} has {side} {axis}; allowed: {rule}")
+    return rows, cols
+
+
+def _gauss(n: int, sigma: float | None) -> tuple[np.ndarray, np.ndarray, float]:
+    """1-D Gaussian weights (sum 1), offsets from the middle, and the sigma used."""
+    s = 0.3 * ((n - 1) * 0.5 - 1) + 0.8 if sigma is None else sigma  # OpenCV's default
+    t = np.arange(n) - (n - 1) / 2
+    g = np.exp(-(t**2) / (2 * s**2))
+    return g / g.sum(), t, s
+
+
+def _identity(shape: tuple[int, int]) -> np.ndarray:
+    k = np.zeros(shape)
+    k[(shape[0] - 1) // 2, (shape[1] - 1) // 2] = 1.0
+    return k
+
+
+def _box(shape: tuple[int, int]) -> np.ndarray:
+    return np.full(shape, 1.0 / (shape[0] * shape[1]))
+
+
+def _gaussian(shape: tuple[int, int], sigma: float | None = None) -> np.ndarray:
+    k = np.outer(_gauss(shape[0], sigma)[0], _gauss(shape[1], sigma)[0])
+    return k / k.sum()
+
+
+def _unsharp(shape: tuple[int, int], sigma: float | None = None, amount: float = 1.0) -> np.ndarray:
+    if _number(amount, "amount") < 0:
+        raise ValueError(f"amount must be ≥ 0 (0 leaves the image as it is), got {amount:g}")
+    return (1 + amount) * _identity(shape) - amount * _gaussian(shape, sigma)
+
+
+def _log(shape: tuple[int, int], sigma: float | None = None) -> np.ndarray:
+    (gy, ty, sy), (gx, tx, sx) = (_gauss(n, sigma) for n in shape)
+    k = np.outer(gy, gx) * ((ty**2 / sy**4 - 1 / sy**2)[:, None] + tx**2 / sx**4 - 1 / sx**2)
+    return k - k.mean()  # the cut-off tails leave a small sum; flat regions must still give 0
+
+
+def _motion(shape: tuple[int, int], angle: float = 0.0) -> np.ndarray:
+    """An antialiased line through the middle, `angle` degrees counter-clockwise from →."""
+    theta = np.deg2rad(_number(angle, "angle"))
+    dx, dy = np.cos(theta), -np.sin(theta)  # rows grow downwards, so "up" is −row
+    steep = abs(dy) > abs(dx)  # then draw the transposed line: one point per column, no gaps
+    (h, w), (dx, dy) = (shape[::-1], (dy, dx)) if steep else (shape, (dx, dy))
+    cols = np.arange(w)
+    rows = np.round((h - 1) / 2 + (cols - (w - 1) / 2) * dy / dx, 9)  # 45° lands on pixels
+    k = np.zeros((h, w))
+    for r, weight in ((np.floor(rows), 1 - rows % 1), (np.floor(rows) + 1, rows % 1)):
+        ok = (weight > 0) & (r >= 0) & (r < h)
+        k[r[ok].astype(int), cols[ok]] += weight[ok]
+    return (k.T if steep else k) / k.sum()
+
+
+def _fixed(rows: list[list[int]]) -> Callable[[tuple[int, int]], np.ndarray]:
+    return lambda shape: np.array(rows, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class KernelPreset:
+    """One entry of the kernel picker; build it with :func:`make_kernel`."""
+
+    name: str  #: label to show, e.g. "Sobel x"
+    description: str  #: one sentence for a student: what it detects or does
+    build: Callable[..., np.ndarray]  #: build((rows, cols), **params), unchecked
+    sizes: tuple[int, ...] = (3,)  #: side lengths it can be built at
+    default_size: int = 3
+    params: tuple[str, ...] = ()  #: keyword parameters it takes: sigma, amount, angle
+
+    @property
+    def resizable(self) -> bool:
+        """False for fixed kernels such as Sobel, which exist at one size only."""
+        return len(self.sizes) > 1
+
+
+def _key(name: str) -> str:
+    """``"Laplacian (4-neighbour)"`` → ``"laplacian_4_neighbour"``."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+_EDGE = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
+PRESETS: dict[str, KernelPreset] = {_key(p.name): p for p in (
+    KernelPreset("Identity", "A single 1 in the centre: every pixel is copied unchanged.",
+                 _identity, _ANY),
+    KernelPreset("Box blur", "Plain average of the neighbourhood; a bigger box blurs more.",
+                 _box, _ANY),
+    KernelPreset("Gaussian blur", "Smooth blur that weighs near neighbours more than far ones; "
+                 "sigma sets how far it reaches.", _gaussian, _ANY, 5, ("sigma",)),
+    KernelPreset("Motion blur", "Averages along a line, like a camera moving during the shot; "
+                 "angle in degrees counter-clockwise from →.", _motion, _ANY, 5, ("angle",)),
+    KernelPreset("Sharpen", "5 × the pixel minus its 4 neighbours: crisper edges, while flat "
+                 "areas keep their brightness.", _fixed([[0, -1, 0], [-1, 5, -1], [0, -1, 0]])),
+    KernelPreset("Unsharp mask", "Sharpens by adding back what a Gaussian blur removes: "
+                 "image + amount × (image − blur).", _unsharp, _ODD, 5, ("sigma", "amount")),
+    KernelPreset("Vertical edge", "The textbook vertical-edge detector: positive where the left "
+                 "is brighter than the right, negative the other way round.", _fixed(_EDGE)),
+    KernelPreset("Horizontal edge", "Vertical edge turned on its side: positive where the top "
+                 "is brighter than the bottom.", _fixed(np.transpose(_EDGE).tolist())),
+    KernelPreset("Sobel x", "Vertical edges: positive where brightness increases to the right; "
+                 "the middle row counts twice.", _fixed([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])),
+    KernelPreset("Sobel y", "Horizontal edges: positive where brightness increases downwards; "
+                 "the middle column counts twice.", _fixed([[-1, -2, -1], [0, 0, 0], [1, 2, 1]])),
+    KernelPreset("Prewitt x", "Sobel x with every row counted once: positive where brightness "
+                 "increases to the right.", _fixed([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]])),
+    KernelPreset("Prewitt y", "Sobel y with every column counted once: positive where "
+                 "brightness increases downwards.", _fixed([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])),
+    KernelPreset("Scharr x", "Sobel x with weights 3-10-3, tuned to answer equally to edges at "
+                 "every angle.", _fixed([[-3, 0, 3], [-10, 0, 10], [-3, 0, 3]])),
+    KernelPreset("Scharr y", "Sobel y with weights 3-10-3, tuned to answer equally to edges at "
+                 "every angle.", _fixed([[-3, -10, -3], [0, 0, 0], [3, 10, 3]])),
+    KernelPreset("Laplacian (4-neighbour)", "Second derivative: 4 neighbours minus 4 × the "
+                 "pixel; lights up on both sides of an edge, 0 on flat areas and steady ramps.",
+                 _fixed([[0, 1, 0], [1, -4, 1], [0, 1, 0]])),
+    KernelPreset("Laplacian (8-neighbour)", "The Laplacian with the diagonals too, so it answers "
+                 "more evenly in every direction.", _fixed([[1, 1, 1], [1, -8, 1], [1, 1, 1]])),
+    KernelPreset("Laplacian of Gaussian", "Gaussian blur, then Laplacian: finds edges and blobs "
+                 "about sigma wide while ignoring pixel noise.", _log, _ODD, 5, ("sigma",)),
+    KernelPreset("Outline", "The pixel minus its 8 neighbours (edge detect): outlines edges in "
+                 "every direction, flat areas go black.",
+                 _fixed([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]])),
+    KernelPreset("Emboss", "Looks stamped into metal: changes along the top-left to bottom-right "
+                 "diagonal turn into highlights or shadows.",
+                 _fixed([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]])),
+)}
+_ALIASES = {"laplacian": "laplacian_4_neighbour", "edge_detect": "outline"}
+
+
+def make_kernel(
+    name: str, size: IntOrTuple | None = None, sigma: float | None = None, **params: float
+) -> np.ndarray:
+    """Build the preset `name`: a key of :data:`PRESETS` or its label, in any case.
+
+    Parameters
+    ----------
+    name : str
+        ``"sobel_x"``, ``"Sobel x"`` and ``"SOBEL-X"`` all work; ``"laplacian"`` is the
+        4-neighbour one and ``"edge detect"`` is ``"outline"``.
+    size : int or (rows, cols), optional
+        Each side must be in the preset's ``sizes``; default its ``default_size``. Fixed
+        kernels (Sobel, …) raise ValueError for other sizes rather than return another shape.
+    sigma : float, optional
+        Gaussian width in pixels (> 0) for presets with ``"sigma"`` in ``params``. Default
+        ``0.3·((k − 1)/2 − 1) + 0.8`` per side k, as OpenCV does.
+    **params : float
+        ``amount`` (≥ 0, unsharp mask, default 1); ``angle`` (degrees, motion blur, default 0).
+        A parameter the preset does not take raises TypeError, as Python does.
+
+    >>> make_kernel("identity", 4)[1, 1]
+    np.float64(1.0)
+    >>> make_kernel("motion blur", 3, angle=45) * 3
+    array([[0., 0., 1.],
+           [0., 1., 0.],
+           [1., 0., 0.]])
+    >>> make_kernel("sobel x", 5)
+    Traceback (most recent call last):
+    ...
+    ValueError: 'Sobel x' is a fixed 3×3 kernel, so size 5 is not available; leave size out
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a preset name such as 'sobel_x', got {name!r}")
+    key = _ALIASES.get(_key(name), _key(name))
+    if key not in PRESETS:
+        raise ValueError(f"unknown kernel {name!r}; choose one of: {', '.join(PRESETS)}")
+    preset = PRESETS[key]
+    try:
+        shape = _shape(preset.default_size if size is None else size, "size", preset.sizes)
+    except ValueError as exc:
+        if preset.resizable:
+            raise ValueError(f"{preset.name!r}: {exc}") from None
+        n = preset.sizes[0]
+        raise ValueError(f"{preset.name!r} is a fixed {n}×{n} kernel, so size {size!r} is not "
+                         f"available; leave size out") from None
+    if sigma is not None:
+        params["sigma"] = _number(sigma, "sigma", above=0)
+    unknown = sorted(set(params) - set(preset.params))
+    if unknown:
+        takes = ", ".join(preset.params) or "no parameters"
+        raise TypeError(f"{preset.name!r} takes {takes}; got {', '.join(unknown)}")
+    return preset.build(shape, **params)
+
+
+def validate_kernel(kernel: object) -> np.ndarray:
+    """Return `kernel` as a new 2-D float64 array, or explain why it cannot be used.
+
+    Strings, objects and complex numbers raise TypeError. Other dimensions, sides outside
+    1..15 and NaN/±inf entries (named by row and column) raise ValueError.
+
+    >>> validate_kernel([[1, 2, 3]])
+    array([[1., 2., 3.]])
+    >>> validate_kernel([[0, np.nan], [np.inf, 1]])
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel must hold finite numbers; found nan or ±inf at (row 0, col 1), (row 1, col 0)
+    """
+    k = as_float_array(kernel, "kernel").astype(np.float64)
+    if k.ndim != 2:
+        raise ValueError(f"kernel must be 2-D (rows × columns), got {k.ndim}-D with shape "
+                         f"{k.shape}; write a single row as [[1, 2, 3]]")
+    _shape(k.shape, "kernel shape")
+    bad = np.argwhere(~np.isfinite(k))
+    if len(bad):
+        where = ", ".join(f"(row {r}, col {c})" for r, c in bad[:5])
+        more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+        raise ValueError(f"kernel must hold finite numbers; found nan or ±inf at {where}{more}")
+    return k
+
+
+def random_kernel(
+    shape: IntOrTuple, seed: int | None = None, *, bound: float | None = None
+) -> np.ndarray:
+    """Uniform random weights in ``[-bound, bound)``, like a freshly initialised CNN filter.
+
+    The default ``bound = 1/√(rows·cols)`` is the range ``torch.nn.Conv2d`` draws a
+    one-channel layer's weights from. The same `seed` gives the same kernel.
+
+    >>> k = random_kernel((3, 5), seed=0)
+    >>> k.shape, bool(np.abs(k).max() < 1 / np.sqrt(15))
+    ((3, 5), True)
+    """
+    rows, cols = _shape(shape, "shape")
+    bound = 1 / np.sqrt(rows * cols) if bound is None else _number(bound, "bound", above=0)
+    return np.random.default_rng(seed).uniform(-bound, bound, (rows, cols))
+
+
+def normalize_kernel(kernel: object) -> np.ndarray:
+    """Divide by the sum, so the weights sum to 1 and flat regions keep their brightness.
+
+    A kernel summing to 0 (edge detectors, Laplacians) raises ValueError instead of dividing by
+    zero: it answers only to change, which is its job. To compare such kernels' strengths,
+    divide by ``np.abs(k).sum()``. A negative sum flips every sign.
+
+    >>> normalize_kernel([[1, 2, 1]])
+    array([[0.25, 0.5 , 0.25]])
+    >>> normalize_kernel([[-1, 0, 1]])
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel sums to 0 (its weights cancel out), so no scaling makes it sum to 1; divide by its absolute sum 2 instead to compare strengths
+    """
+    k = validate_kernel(kernel)
+    total, absolute = k.sum(), np.abs(k).sum()
+    if abs(total) <= 1e-12 * absolute or absolute == 0:
+        raise ValueError(f"kernel sums to 0 (its weights cancel out), so no scaling makes it "
+                         f"sum to 1; divide by its absolute sum {absolute:.3g} instead to "
+                         f"compare strengths")
+    return k / total
+
+
+def flip_kernel(kernel: object) -> np.ndarray:
+    """Rotate 180°: cross-correlating with the flipped kernel is true convolution.
+
+    >>> flip_kernel([[1, 2], [3, 4]])
+    array([[4., 3.],
+           [2., 1.]])
+    """
+    return np.ascontiguousarray(validate_kernel(kernel)[::-1, ::-1])
+
+
+def _area_matrix(n_out: int, n_in: int) -> np.ndarray:
+    """Row i averages the input cells under [i, i + 1)·n_in/n_out, weighted by overlap."""
+    edges = np.arange(n_out + 1) * n_in / n_out
+    cells = np.arange(n_in)
+    overlap = np.minimum(edges[1:, None], cells + 1) - np.maximum(edges[:-1, None], cells)
+    return np.clip(overlap, 0, None) * n_out / n_in
+
+
+def kernel_from_drawing(image: object, shape: IntOrTuple, *, zero_mean: bool = False) -> np.ndarray:
+    """Turn a sketch into a kernel: ink becomes positive weight, the largest weight is 1.
+
+    Parameters
+    ----------
+    image : array of shape (H, W, 4) or (H, W)
+        RGBA canvas data, where ink is opacity (alpha) whatever its colour; or grayscale, where
+        ink is brightness (white on black, like MNIST). Any numeric scale.
+    shape : int or (rows, cols)
+        Kernel size, 1..15 per side. Each cell gets the average ink of the area it covers.
+    zero_mean : bool
+        Then subtract the mean, so the weights sum to 0: the kernel answers to the drawn
+        pattern and gives 0 on flat regions, like a learned detector. An even fill would leave
+        only zeros, so it raises ValueError, as do RGB, NaN, negative ink and empty drawings.
+
+    >>> stroke = np.zeros((6, 6, 4), np.uint8)
+    >>> stroke[:, 2:4, 3] = 255
+    >>> kernel_from_drawing(stroke, 3)
+    array([[0., 1., 0.],
+           [0., 1., 0.],
+           [0., 1., 0.]])
+    """
+    rows, cols = _shape(shape, "shape")
+    img = as_float_array(image, "image").astype(np.float64)
+    if img.ndim == 3 and img.shape[2] == 4:
+        img = img[:, :, 3]
+    elif img.ndim != 2:
+        raise ValueError(f"image must be (H, W) grayscale or (H, W, 4) RGBA, got shape "
+                         f"{img.shape}; RGB has no alpha channel to tell strokes from paper")
+    check_finite(img, "image")
+    if img.size and img.min() < 0:
+        raise ValueError(f"ink cannot be negative, found {img.min():g} in the image")
+    if img.size == 0 or img.max() == 0:
+        raise ValueError(f"the drawing is empty: none of its {img.size} pixels has ink; "
+                         f"draw a stroke first")
+    k = _area_matrix(rows, img.shape[0]) @ img @ _area_matrix(cols, img.shape[1]).T
+    k /= k.max()
+    if zero_mean:
+        k -= k.mean()
+        if np.abs(k).max() < 1e-12:
+            raise ValueError(f"the ink covers all {rows}×{cols} cells evenly, so subtracting "
+                             f"its mean leaves only zeros; draw a pattern, not a fill")
+    return k
+
+
+def describe_kernel(kernel: object) -> str:
+    """Say what the kernel's sum, signs and symmetry mean for its output.
+
+    >>> describe_kernel([[0, 0, 0], [-1, 0, 1], [0, 0, 0]])
+    'Sums to 0: responds only to change (edges); flat regions go to 0. Some weights are negative, so it compares neighbours. A 180° turn changes it, so true convolution gives a different result.'
+    """
+    k = validate_kernel(kernel)
+    if not k.any():
+        return "All weights are 0: the output is 0 everywhere."
+    total, tol = float(k.sum()), 1e-9 * max(float(np.abs(k).sum()), 1.0)
+    if abs(total - 1) <= tol:
+        sentences = ["Sums to 1: preserves brightness (flat regions keep their value)."]
+    elif abs(total) <= tol:
+        sentences = ["Sums to 0: responds only to change (edges); flat regions go to 0."]
+    else:
+        sentences = [f"Sums to {total:.3g}: flat regions come out {total:.3g} times as bright."]
+    if np.count_nonzero(k) == 1:
+        sentences.append("It has one non-zero weight, so it copies one pixel, scaled.")
+    elif (k >= 0).all():
+        sentences.append("All weights are ≥ 0, so it averages neighbours (blurs).")
+    else:
+        sentences.append("Some weights are negative, so it compares neighbours.")
+    if np.allclose(k, k[::-1, ::-1]):
+        sentences.append("A 180° turn leaves it unchanged, so true convolution gives the same "
+                         "result.")
+    else:
+        sentences.append("A 180° turn changes it, so true convolution gives a different result.")
+    return " ".join(sentences)
