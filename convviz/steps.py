@@ -79,7 +79,7 @@ class ConvSteps:
 
 def conv2d_steps(
     x: object, weight: object, bias: float = 0.0, stride: IntOrTuple = 1, padding: Padding = 0,
-    dilation: IntOrTuple = 1, padding_mode: str = "zeros",
+    dilation: IntOrTuple = 1, padding_mode: str = "zeros", region: tuple[int, int, int, int] | None = None,
 ) -> ConvSteps:
     """Every tap of a 2-D cross-correlation with one output channel.
 
@@ -89,6 +89,9 @@ def conv2d_steps(
     weight : array (KH, KW) or (C, KH, KW)
     bias, stride, padding, dilation, padding_mode
         As in :func:`convviz.conv.conv2d`.
+    region : (row_start, row_stop, col_start, col_stop), optional
+        Only these output positions (half-open ranges), e.g. one cell of a large image;
+        the arrays then cover just the region.
 
     Examples
     --------
@@ -97,6 +100,8 @@ def conv2d_steps(
     [[1.0, 2.0, 2.0, 1.0], [2.0, 4.0, 4.0, 2.0], [2.0, 4.0, 4.0, 2.0], [1.0, 2.0, 2.0, 1.0]]
     >>> bool(s.padded[0, 0, 0, 0]), float(s.values[0, 0, 0, 0, 0])
     (True, 0.0)
+    >>> conv2d_steps(np.ones((3, 3)), np.ones((2, 2)), padding=1, region=(1, 2, 1, 3)).sums.tolist()
+    [[4.0, 4.0]]
     """
     a = _as_channels(x, "x")
     w = _as_channels(weight, "weight")
@@ -112,6 +117,11 @@ def conv2d_steps(
     check_mode_padding(pads, size, padding_mode)
     r = _taps(out[0], kernel[0], s[0], d[0], pads[0][0])
     c = _taps(out[1], kernel[1], s[1], d[1], pads[1][0])
+    if region is not None:
+        r0, r1, c0, c1 = (int(v) for v in region)
+        if not (0 <= r0 < r1 <= out[0] and 0 <= c0 < c1 <= out[1]):
+            raise ValueError(f"region {tuple(region)} must lie inside the output, which is {out[0]}×{out[1]}")
+        r, c, out = r[r0:r1], c[c0:c1], (r1 - r0, c1 - c0)
     rows = np.broadcast_to(r[:, None, :, None], (out[0], out[1], kernel[0], kernel[1]))
     cols = np.broadcast_to(c[None, :, None, :], rows.shape)
     src_r, src_c = source_index(rows, size[0], padding_mode), source_index(cols, size[1], padding_mode)

@@ -1,0 +1,168 @@
+"""Figures of the Playground: the input, the feature maps, and one output inspected.
+
+Large images go to the browser as compressed JPEG inside a Plotly ``Image`` trace (never as
+a heatmap of a million cells); the colour bar comes from a one-point trace beside it.
+
+Examples
+--------
+>>> rgb, bar = colour_map(np.array([[-2.0, 0.0, 2.0]]), "raw")
+>>> rgb[0, 1].tolist(), bar["range"]
+([246, 247, 247], (-2.0, 2.0))
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image
+from plotly.colors import sample_colorscale
+from plotly.subplots import make_subplots
+
+from ..steps import ConvSteps
+from .kernels import grid_trace
+from .style import DIVERGING, FONT, GREY_SCALE, HIGHLIGHT, MARGIN, PADDING_FILL, WINDOW, format_number
+
+DISPLAYS = {
+    "raw": "raw values, colour bar centred on 0",
+    "absolute": "absolute value |x|",
+    "clipped": "clipped to 0–255, as an image",
+    "stretched": "stretched from min to max",
+}
+
+
+def _lut(scale: str) -> np.ndarray:
+    colours = sample_colorscale(scale, np.linspace(0, 1, 256), colortype="tuple")
+    return np.round(np.array(colours) * (255 if max(max(c) for c in colours) <= 1 else 1)).astype(np.uint8)
+
+
+_LUTS = {DIVERGING: _lut(DIVERGING)}
+
+
+def colour_map(fmap: np.ndarray, display: str) -> tuple[np.ndarray, dict | None]:
+    """Turn a feature map into RGB bytes for display, plus what its colour bar should say.
+
+    Parameters
+    ----------
+    fmap : array (H, W) or (3, H, W)
+        One feature map, or three (R, G, B) shown as a colour image.
+    display : {"raw", "absolute", "clipped", "stretched"}
+        ``raw`` uses a diverging scale centred on 0 (single maps) up to ±the 99.5th percentile
+        of ``|x|``; the others are grey (or
+        colour for three maps): ``|x|`` scaled to its maximum, clipped to 0–255, or min–max.
+
+    Returns
+    -------
+    rgb : uint8 array (H, W, 3)
+    colourbar : dict with ``range`` and ``scale``, or None for colour images.
+    """
+    if display not in DISPLAYS:
+        raise ValueError(f"display must be one of {', '.join(DISPLAYS)}, got {display!r}")
+    f = np.nan_to_num(np.asarray(fmap, dtype=np.float32))
+    colour = f.ndim == 3
+    if display == "raw" and not colour:
+        # The 99.5th percentile, so a few extreme pixels do not wash every other one out to
+        # white; values beyond it take the end colours.
+        m = float(np.percentile(np.abs(f), 99.5)) or float(np.abs(f).max()) or 1.0
+        index = np.clip((f / m + 1) * 127.5, 0, 255).astype(np.uint8)
+        return _LUTS[DIVERGING][index], {"range": (-m, m), "scale": DIVERGING}
+    if display in ("clipped", "raw"):
+        lo, hi = 0.0, 255.0
+        g = np.clip(f, 0, 255)
+    elif display == "absolute":
+        g = np.abs(f)
+        lo, hi = 0.0, float(g.max()) or 1.0
+        g = g * (255 / hi)
+    else:
+        lo, hi = float(f.min()), float(f.max())
+        g = (f - lo) * (255 / (hi - lo)) if hi > lo else np.zeros_like(f)
+    g = np.round(g).astype(np.uint8)
+    rgb = np.moveaxis(g, 0, -1) if colour else np.repeat(g[..., None], 3, axis=-1)
+    return np.ascontiguousarray(rgb), None if colour else {"range": (lo, hi), "scale": GREY_SCALE}
+
+
+def jpeg_uri(rgb: np.ndarray, max_side: int = 1024, quality: int = 90) -> str:
+    """A data URI of `rgb` as JPEG, reduced so its longest side is at most `max_side`.
+
+    >>> jpeg_uri(np.zeros((4, 4, 3), np.uint8)).startswith("data:image/jpeg;base64,")
+    True
+    """
+    im = Image.fromarray(np.asarray(rgb, dtype=np.uint8))
+    if max(im.size) > max_side:
+        im.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=quality, subsampling=0)
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def image_figure(uri: str, shape: tuple[int, int], title: str, colourbar: dict | None = None,
+                 box: tuple[float, float, float, float] | None = None, height: int = 460) -> go.Figure:
+    """An image in pixel coordinates of `shape` (rows, columns), with optional colour bar and box.
+
+    `box` is ``(top, left, bottom, right)`` in pixels: the window of an inspected output.
+    """
+    rows, cols = shape
+    fig = go.Figure(go.Image(source=uri, x0=0, y0=0, dx=1, dy=1, hoverinfo="skip"))
+    with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as im:
+        shown = im.size
+    fig.data[0].update(dx=cols / shown[0], dy=rows / shown[1], x0=cols / shown[0] / 2 - 0.5,
+                       y0=rows / shown[1] / 2 - 0.5)
+    if colourbar is not None:
+        lo, hi = colourbar["range"]
+        fig.add_trace(go.Scatter(
+            x=[0], y=[0], mode="markers", hoverinfo="skip", showlegend=False,
+            marker=dict(size=0.1, opacity=0, color=[lo], cmin=lo, cmax=hi, colorscale=colourbar["scale"],
+                        showscale=True, colorbar=dict(thickness=16, len=0.9, tickfont=dict(size=14),
+                                                      tickformat=".3~g")),
+        ))
+    if box is not None:
+        top, left, bottom, right = box
+        fig.add_shape(type="rect", x0=left - 0.5, x1=right + 0.5, y0=top - 0.5, y1=bottom + 0.5,
+                      line=dict(color=WINDOW, width=3))
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left", font=dict(size=17)), font=FONT,
+                      height=height, margin=dict(MARGIN, t=44), plot_bgcolor="white", paper_bgcolor="white")
+    fig.update_xaxes(range=[-0.5, cols - 0.5], showgrid=False, zeroline=False, constrain="domain")
+    fig.update_yaxes(range=[rows - 0.5, -0.5], showgrid=False, zeroline=False, scaleanchor="x", constrain="domain")
+    return fig
+
+
+def inspect_figure(steps: ConvSteps, row: int, col: int, channel_names: tuple[str, ...] = ()) -> go.Figure:
+    """Input patch, kernel and products behind output ``(row, col)``, one row per channel.
+
+    Padding cells are grey; each row's title gives that channel's partial sum.
+
+    >>> from convviz.steps import conv2d_steps
+    >>> s = conv2d_steps(np.arange(1, 26).reshape(5, 5), [[1, 0, -1]] * 3)
+    >>> inspect_figure(s, 0, 0).layout.title.text
+    'Output (0, 0) = −6'
+    """
+    channels = steps.values.shape[0]
+    names = channel_names or tuple(f"channel {c}" for c in range(channels))
+    titles = []
+    for c in range(channels):
+        titles += [f"{names[c]}: input patch", "kernel", f"products, sum {format_number(steps.partial_sums[c, row, col])}"]
+    fig = make_subplots(rows=channels, cols=3, subplot_titles=titles, horizontal_spacing=0.06,
+                        vertical_spacing=0.12 / max(channels, 1))
+    padded = steps.padded[row, col]
+    for c in range(channels):
+        patch = steps.values[c, row, col]
+        fig.add_trace(grid_trace(np.where(padded, np.nan, patch), text=_cells(patch), colorscale=GREY_SCALE,
+                                 zrange=(float(np.nanmin(patch)), float(np.nanmax(patch)) + 1e-9)), c + 1, 1)
+        fig.add_trace(grid_trace(steps.weights[c], _cells(steps.weights[c])), c + 1, 2)
+        fig.add_trace(grid_trace(steps.products[c, row, col], _cells(steps.products[c, row, col])), c + 1, 3)
+        for r, q in zip(*np.nonzero(padded)):
+            fig.add_shape(type="rect", x0=q - 0.5, x1=q + 0.5, y0=r - 0.5, y1=r + 0.5, fillcolor=PADDING_FILL,
+                          line_width=0, layer="below", row=c + 1, col=1)
+    total = format_number(steps.sums[row, col])
+    bias = f" (with bias {format_number(steps.bias)})" if steps.bias else ""
+    fig.update_layout(title=dict(text=f"Output ({row}, {col}) = {total}{bias}", font=dict(size=18, color=HIGHLIGHT)),
+                      font=FONT, height=90 + 260 * channels, margin=dict(MARGIN, t=80), plot_bgcolor=PADDING_FILL)
+    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, showticklabels=False)
+    fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=False)
+    return fig
+
+
+def _cells(values: np.ndarray) -> np.ndarray:
+    return np.vectorize(lambda v: format_number(v, 1 if abs(v) >= 10 else 2), otypes=[str])(values)

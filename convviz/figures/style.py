@@ -1,0 +1,49 @@
+"""One look for every figure: colours, fonts and scales legible on a classroom projector.
+
+Examples
+--------
+>>> diverging_range(np.array([-3.0, 1.0]))
+(-3.0, 3.0)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+FONT = dict(family="Inter, 'Source Sans Pro', 'DejaVu Sans', sans-serif", size=16, color="#1f2430")
+CELL_FONT = dict(family="'DejaVu Sans Mono', 'Source Code Pro', monospace", size=16)
+GREY_SCALE = "gray"
+# A diverging scale centred on 0: blue for negative, white for 0, red for positive. Chosen
+# over red/green so it reads for the colour-blind and on washed-out projectors.
+DIVERGING = "RdBu_r"
+PADDING_FILL = "#e4e6eb"
+WINDOW = "#f08c00"          # the kernel window / current tap
+HIGHLIGHT = "#2f9e44"       # the output cell being computed
+INK = "#1f2430"
+MUTED = "#6b7280"
+MARGIN = dict(l=10, r=10, t=40, b=10)
+
+
+def diverging_range(values: np.ndarray) -> tuple[float, float]:
+    """Symmetric colour range ``(−m, m)`` so that 0 is always the middle colour."""
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    m = float(np.abs(finite).max()) if finite.size else 1.0
+    return (-m, m) if m > 0 else (-1.0, 1.0)
+
+
+def format_number(v: float, digits: int = 2) -> str:
+    """Short, readable number with a true minus sign: ``−6``, ``0.25``, ``1.5e+03``.
+
+    >>> format_number(-6.0), format_number(0.25), format_number(1/3)
+    ('−6', '0.25', '0.33')
+    """
+    if not np.isfinite(v):
+        return "−∞" if v < 0 else ("∞" if v > 0 else "NaN")
+    if float(v).is_integer() and abs(v) < 1e6:
+        text = str(int(v))
+    elif abs(v) >= 1e4 or abs(v) < 10 ** -digits:
+        text = f"{v:.{digits}g}" if v != 0 else "0"
+    else:
+        text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    return text.replace("-", "−")

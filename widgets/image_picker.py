@@ -1,0 +1,87 @@
+"""The image picker: a sample, an upload or a drawing, reduced to a working size, cached."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from convviz.images import (
+    MAX_ASPECT, MAX_PIXELS, SAMPLES, ImageError, LoadedImage, encode_png, load_image, load_sample,
+)
+from widgets.sketch import sketch
+from widgets.url_state import SCHEMA, key, value
+
+IMAGE_SETTINGS = {name: SCHEMA[name] for name in ("image", "size", "colour")}
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]
+_LABELS = {"upload": "Upload your own…", "draw": "Draw one…"}
+
+
+@st.cache_resource(max_entries=6, show_spinner="Reading the image…")
+def _decode(digest: str, max_side: int, _data: bytes) -> LoadedImage:
+    """Decoded once per file and size, shared read-only (keyed on a digest, not the bytes)."""
+    return load_image(_data, max_side)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _sample(name: str, max_side: int) -> LoadedImage:
+    return load_sample(name, max_side)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def image_picker(page: str) -> tuple[LoadedImage, str] | None:
+    """Draw the image controls; return the chosen image and a key naming it, or None.
+
+    The key (source digest and working size) is what caches of results computed from the
+    image should use. Uses the settings of :data:`IMAGE_SETTINGS`; bad files get an
+    ``st.error`` in plain words and None.
+    """
+    choice = st.selectbox(
+        "Image", IMAGE_SETTINGS["image"].choices, key=key(page, "image"),
+        format_func=lambda c: _LABELS.get(c, c),
+        help="; ".join(f"{name}: {s.description}" for name, s in SAMPLES.items()),
+    )
+    st.slider(
+        "Working size (longest side, px)", 64, 2048, step=64, key=key(page, "size"),
+        help="Large photos are reduced to this size first; bigger is sharper but slower.",
+    )
+    st.radio(
+        "Colour", IMAGE_SETTINGS["colour"].choices, key=key(page, "colour"), horizontal=True,
+        help="Luminance: one grey channel. Each channel: the same 2-D kernel on R, G and B. "
+             "RGB kernel: one 3-channel kernel summing over R, G and B, as a CNN layer does.",
+    )
+    max_side = value(page, "size")
+    try:
+        if choice == "upload":
+            upload = st.file_uploader(
+                "Image file", type=UPLOAD_TYPES, key=key(page, "upload_file"),
+                help=f"PNG, JPEG, GIF, BMP, WebP or TIFF; up to {MAX_PIXELS // 1_000_000} megapixels, "
+                     f"no thinner than 1:{MAX_ASPECT}.",
+            )
+            if upload is None:
+                st.info("Drop an image above, or pick a sample.")
+                return None
+            data = upload.getvalue()
+            source = _digest(data)
+            image = _decode(source, max_side, data)
+        elif choice == "draw":
+            drawing = sketch(key(page, "sketch"))
+            if drawing is None:
+                st.info("Draw something on the canvas (a digit, a shape); release to convolve it.")
+                return None
+            data = encode_png(drawing[..., :3].astype(float))
+            source = _digest(data)
+            image = load_image(data, max_side)
+        else:
+            source = choice
+            image = _sample(choice, max_side)
+    except ImageError as exc:
+        st.error(str(exc))
+        return None
+    for note in image.notes:
+        st.caption(note)
+    return image, f"{source}@{max_side}"
+
