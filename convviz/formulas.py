@@ -68,10 +68,10 @@ def _pad_terms(before: int, after: int) -> tuple[str, str]:
     return f"{before} + {after}", f"{before} + {after}"
 
 
-def _unreached_note(unreached: int, size: int, before: int, stride: int, numerator: int) -> str:
+def _unreached_note(unreached: int, size: int, before: int, after: int, stride: int, numerator: int) -> str:
     if unreached == 0:
         return ""
-    first = size + before - unreached  # first unreached index, counted in padded coordinates
+    first = size + before + after - unreached  # first unreached index, counted in padded coordinates
     real = [i - before for i in range(first, size + before) if 0 <= i - before < size]
     where = (
         f"input {'position' if len(real) == 1 else 'positions'} "
@@ -117,7 +117,7 @@ def conv_axis(size: int, kernel_size: int, stride: int, before: int, after: int,
         problem = f"the kernel spans {span} positions but the padded input has only {padded}"
         return Worked(value, text, latex, general, problem=problem)
     unreached = numerator % stride
-    note = _unreached_note(unreached, size, before, stride, numerator)
+    note = _unreached_note(unreached, size, before, after, stride, numerator)
     return Worked(value, text, latex, general, unreached, note)
 
 
@@ -172,7 +172,7 @@ def pool_axis(
         latex += rf" \to {value}"
     unreached = max(0, size + 2 * padding - ((value - 1) * stride + span))
     if not note and unreached:
-        note = _unreached_note(unreached, size, padding, stride, numerator)
+        note = _unreached_note(unreached, size, padding, padding, stride, numerator)
     elif ceil_mode and numerator % stride and not note:
         note = "Rounding up keeps a last, partial window that hangs over the end of the input."
     return Worked(value, text, latex, general, unreached, note)

@@ -64,19 +64,20 @@ def _reduce(x, op, k, s, d, out):
 
 
 def _max_indices(x, k, s, p, d, out, sizes):
-    """Flat input index of each window's maximum: first one in scan order, NaN wins."""
+    """Flat input index of each window's maximum: the first in scan order; the last NaN wins."""
     xp = _padded(x, p, k, s, d, out, -np.inf)
     best = np.full(x.shape[:2] + tuple(out), -np.inf, x.dtype)
     starts = []
-    for oi, si, pi, di in zip(out, s, p, d):
+    for oi, si, pi, di, n in zip(out, s, p, d, sizes):
         first = np.arange(oi) * si - pi
-        starts.append(first + np.maximum(-(first // di), 0) * di)  # first tap inside the input
+        first = first + np.maximum(-(first // di), 0) * di  # first tap inside the input
+        starts.append(np.clip(first, 0, n - 1))  # a window of only padding points at the edge
     flat = np.ravel_multi_index(np.meshgrid(*starts, indexing="ij"), sizes)
     idx = np.broadcast_to(flat, best.shape).copy()
     for tap in np.ndindex(*k):
         view = xp[(slice(None), slice(None)) + tuple(
             slice(t * di, t * di + si * (oi - 1) + 1, si) for t, si, di, oi in zip(tap, s, d, out))]
-        better = (view > best) | (np.isnan(view) & ~np.isnan(best))
+        better = (view > best) | np.isnan(view)  # as PyTorch: the last NaN wins
         np.copyto(best, view, where=better)
         pos = [np.arange(oi) * si - pi + t * di for oi, si, pi, t, di in zip(out, s, p, tap, d)]
         inside = np.meshgrid(*[np.clip(q, 0, n - 1) for q, n in zip(pos, sizes)], indexing="ij")
@@ -144,7 +145,8 @@ def max_pool2d(x: object, kernel_size: IntOrTuple, stride: IntOrTuple | None = N
         Round the output size up; a window that would start in the right padding is dropped.
     return_indices : bool
         Also return, for each output, the flat index (``row·W + col``) of the input value
-        that won; the first one in scan order on ties. NaN always wins, as in PyTorch.
+        that won; the first one in scan order on ties. NaN always wins (the last NaN's
+        index), as in PyTorch.
 
     Examples
     --------

@@ -141,7 +141,8 @@ class PoolSteps:
     rows, cols, padded : as in :class:`ConvSteps`, shape (OH, OW, KH, KW)
         ``padded`` also marks taps beyond the padding that ``ceil_mode`` windows hang over.
     values : array (OH, OW, KH, KW)
-        Input values; NaN where the tap reads padding.
+        What each tap reads: the input, or the padding value (−∞ for max pooling, 0 for
+        average pooling).
     winner : int array (OH, OW, 2) or None
         For max pooling, (kernel row, kernel column) of the value that won.
     divisor : array (OH, OW) or None
@@ -188,15 +189,17 @@ def pool2d_steps(
     rows = np.broadcast_to(r[:, None, :, None], (out[0], out[1], k[0], k[1]))
     cols = np.broadcast_to(c[None, :, None, :], rows.shape)
     padded = (rows < 0) | (rows >= a.shape[0]) | (cols < 0) | (cols >= a.shape[1])
-    values = np.where(padded, np.nan, a[np.clip(rows, 0, a.shape[0] - 1), np.clip(cols, 0, a.shape[1] - 1)])
+    inside = a[np.clip(rows, 0, a.shape[0] - 1), np.clip(cols, 0, a.shape[1] - 1)]
+    values = np.where(padded, -np.inf if kind == "max" else 0.0, inside)
     flat = values.reshape(out[0], out[1], -1)
     if kind == "max":
-        masked = np.where(np.isnan(flat) & padded.reshape(flat.shape), -np.inf, flat)
-        best = np.argmax(np.where(np.isnan(masked), np.inf, masked), axis=-1)  # first max; NaN wins
+        nan = np.isnan(flat)
+        last_nan = flat.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
+        best = np.where(nan.any(-1), last_nan, np.argmax(flat, axis=-1))  # first max; the last NaN wins
         winner = np.stack(np.unravel_index(best, k), axis=-1)
         results = np.take_along_axis(flat, best[..., None], axis=-1)[..., 0]
         return PoolSteps(rows, cols, padded, values, winner, None, results)
-    total = np.where(padded, 0.0, values).sum(axis=(2, 3))
+    total = values.sum(axis=(2, 3))
     inside_padding = (r >= -p[0]) & (r < a.shape[0] + p[0]), (c >= -p[1]) & (c < a.shape[1] + p[1])
     if count_include_pad:
         divisor = inside_padding[0].sum(1)[:, None] * inside_padding[1].sum(1)[None, :]
