@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import convviz  # noqa: E402
+import convviz
 
 CONV = {
     "A 3×512×512 → 8×3×3, pad 1": ((3, 512, 512), (8, 3, 3, 3), dict(padding=1)),
@@ -83,12 +83,12 @@ def main() -> None:
     pool_ratios: list[float] = []
     x = rng.standard_normal((3, 2048, 2048), dtype=np.float32)
     for name, (kind, k, s) in POOL.items():
-        ours = (lambda k=k, s=s: convviz.max_pool2d(x, k, s)) if kind == "max" else (lambda k=k, s=s: convviz.avg_pool2d(x, k, s))
+        pool = convviz.max_pool2d if kind == "max" else convviz.avg_pool2d
+        ours = lambda pool=pool, k=k, s=s: pool(x, k, s)  # noqa: E731
         theirs = None
         if torch is not None:
-            xt = torch.from_numpy(x)[None]
             fn = F.max_pool2d if kind == "max" else F.avg_pool2d
-            theirs = lambda fn=fn, k=k, s=s: fn(xt, k, s)  # noqa: E731
+            theirs = lambda fn=fn, k=k, s=s, xt=torch.from_numpy(x)[None]: fn(xt, k, s)  # noqa: E731
         report(name, ours, theirs, x, pool_ratios)
     if ratios:
         geo = float(np.exp(np.mean(np.log(ratios))))

@@ -38,15 +38,13 @@ for notice in restore(PAGE, SETTINGS):
 st.title("Playground")
 st.caption("Pick an image and a kernel, set the layer, and see the feature map — every number explained.")
 
-c_image, c_kernel, c_layer = st.columns(3, gap="large")
-with c_image:
-    st.subheader("1 · Image")
+controls, results = st.columns([1, 2.2], gap="large")
+t_image, t_kernel, t_layer = controls.tabs(["1 · Image", "2 · Kernel", "3 · Layer"])
+with t_image:
     picked = image_picker(PAGE)
-with c_kernel:
-    st.subheader("2 · Kernel")
+with t_kernel:
     choice = kernel_picker(PAGE)
-with c_layer:
-    st.subheader("3 · Layer")
+with t_layer:
     layer = layer_controls(PAGE)
     st.selectbox("Activation", SCHEMA["activation"].choices, key=key(PAGE, "activation"))
     pool_cols = st.columns([2, 1, 1])
@@ -70,15 +68,14 @@ except (ValueError, TypeError) as exc:
     st.error(f"This layer can't be computed: {exc}")
     st.stop()
 
-st.divider()
-st.markdown("**Shapes:** " + " → ".join(f"{s.name} `{'×'.join(map(str, s.shape))}`" for s in result.stages))
-with st.expander("Output size, worked out", expanded=False):
+results.markdown("**Shapes:** " + " → ".join(f"{s.name} `{'×'.join(map(str, s.shape))}`" for s in result.stages))
+with results.expander("Output size, worked out", expanded=False):
     for axis, worked in zip(("height", "width"), result.conv_formulas):
         st.markdown(f"**{axis}:** {worked.text}" + (f"  \n{worked.note}" if worked.note else ""))
     for axis, worked in zip(("pooled height", "pooled width"), result.pool_formulas):
         st.markdown(f"**{axis}:** {worked.text}" + (f"  \n{worked.note}" if worked.note else ""))
 
-display = st.radio("Show feature maps as", list(DISPLAYS), key=key(PAGE, "display"), horizontal=True,
+display = results.radio("Show feature maps as", list(DISPLAYS), key=key(PAGE, "display"), horizontal=True,
                    format_func=lambda d: DISPLAYS[d])
 out_h, out_w = result.maps[0].shape[-2:]
 for name in ("row", "col"):
@@ -93,13 +90,14 @@ left = col * layer.stride[1] - pads[1][0]
 box = (top, left, top + layer.dilation[0] * (choice.kernels[0].shape[0] - 1),
        left + layer.dilation[1] * (choice.kernels[0].shape[1] - 1))
 
-panels = st.columns(1 + len(result.maps), gap="medium")
+panels = results.columns(min(3, 1 + len(result.maps)), gap="medium")
 input_rgb = image.pixels if colour != "luminance" else np.repeat(x[0][..., None], 3, axis=-1)
 panels[0].plotly_chart(
     image_figure(jpeg_uri(input_rgb), x.shape[1:], f"Input {'×'.join(map(str, x.shape))}", box=None if pooled else box),
     key=key(PAGE, "input_plot"), config={"displaylogo": False},
 )
-for panel, fmap, name in zip(panels[1:], result.maps, choice.names):
+for i, (fmap, name) in enumerate(zip(result.maps, choice.names), start=1):
+    panel = panels[i % len(panels)]
     rgb, bar = colour_map(fmap if fmap.shape[0] == 3 else fmap[0], display)
     marker = None if pooled else (row, col, row, col)
     panel.plotly_chart(image_figure(jpeg_uri(rgb), fmap.shape[1:], f"{name} {'×'.join(map(str, fmap.shape))}", bar,
@@ -124,6 +122,7 @@ else:
     steps = conv2d_steps(source, weights, choice.bias, region=(row, row + 1, col, col + 1), **layer.kwargs())
     names = ("R", "G", "B") if source.shape[0] == 3 else ("luminance" if colour == "luminance" else "R",)
     st.plotly_chart(inspect_figure(steps, 0, 0, names), key=key(PAGE, "inspect"), config={"displayModeBar": False})
-    st.page_link("pages/step_by_step.py", label="Step through this window, multiply by multiply →", icon=":material/footprint:",
+    st.page_link("pages/step_by_step.py", label="Step through this window, multiply by multiply →",
+                 icon=":material/footprint:",
                  query_params={"grid": "image patch", "row": str(max(top, 0)), "col": str(max(left, 0)),
                                **{k: str(v) for k, v in st.query_params.items() if k in SCHEMA}})

@@ -50,7 +50,8 @@ def test_impossible_setting_shows_the_engine_message(at):
 def test_upload_good_image(at):
     at.selectbox(key="playground.image").set_value("upload").run()
     rng = np.random.default_rng(0)
-    at.file_uploader(key="playground.upload_file").upload("photo.jpg", jpeg_bytes(rng.integers(0, 255, (90, 120, 3), np.uint8)), "image/jpeg").run()
+    photo = jpeg_bytes(rng.integers(0, 255, (90, 120, 3), np.uint8))
+    at.file_uploader(key="playground.upload_file").upload("photo.jpg", photo, "image/jpeg").run()
     assert not at.exception and not at.error
     assert any("1×90×120" in m.value for m in at.markdown)
 

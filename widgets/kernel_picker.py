@@ -101,9 +101,8 @@ def kernel_picker(page: str, bank: bool = True) -> KernelChoice | None:
     kernel = _base_kernel(page, name)
     if kernel is None:
         return None
-    left, right = st.columns(2)
-    left.toggle("Normalise to sum 1", key=key(page, "normalise"))
-    right.toggle("Flip (true convolution)", key=key(page, "flip"),
+    st.toggle("Normalise to sum 1", key=key(page, "normalise"))
+    st.toggle("Flip (true convolution)", key=key(page, "flip"),
                  help="CNNs compute cross-correlation: the kernel as it is. Flipping it 180° first "
                       "gives convolution in the mathematical sense.")
     if value(page, "normalise"):

@@ -100,14 +100,27 @@ SCHEMA: dict[str, Setting] = {
     # the step-by-step page
     "grid": Setting("textbook", choices=("textbook", "random", "image patch")),
     "grid_size": Setting(5, low=3, high=16),
+    "grid_seed": Setting(0, low=0, high=10**6),
     "patch": Setting(12, low=6, high=32),
-    "operation": Setting("convolution", choices=("convolution", "max pool", "avg pool", "channels", "transposed")),
+    "operation": Setting("convolution", choices=("convolution", "channels", "max pool", "avg pool", "transposed")),
     "output_padding": Setting(0, low=0, high=7),
-    "step": Setting(0, low=0, high=100_000),
+    "ceil_mode": Setting(False),
+    "count_include_pad": Setting(True),
+    "step": Setting(1, low=1, high=100_000),
     "speed": Setting("normal", choices=("slow", "normal", "fast")),
     # the shapes page
-    "preset": Setting("LeNet-5"),
     "dims": Setting(2, low=1, high=3),
+    "op": Setting("convolution", choices=("convolution", "pooling", "transposed")),
+    "pad_as": Setting("amount", choices=("amount", "valid", "same", "full")),
+    "ceil": Setting(False),
+    **{f"{name}{suffix}": setting for suffix in ("", "_2", "_3") for name, setting in (
+        ("len", Setting(32, low=1, high=4096)), ("k", Setting(5, low=1, high=64)), ("s", Setting(1, low=1, high=64)),
+        ("p", Setting(0, low=0, high=64)), ("d", Setting(1, low=1, high=64)), ("opad", Setting(0, low=0, high=63)))},
+    "preset": Setting("LeNet-5", choices=("LeNet-5", "AlexNet (first layers)", "VGG block", "ResNet basic block",
+                                          "MobileNet block")),
+    "stack": Setting(""),
+    "unit_r": Setting(0, low=0, high=4096),
+    "unit_c": Setting(0, low=0, high=4096),
 }
 
 
