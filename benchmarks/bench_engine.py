@@ -88,7 +88,8 @@ def main() -> None:
         theirs = None
         if torch is not None:
             fn = F.max_pool2d if kind == "max" else F.avg_pool2d
-            theirs = lambda fn=fn, k=k, s=s, xt=torch.from_numpy(x)[None]: fn(xt, k, s)  # noqa: E731
+            xt = torch.from_numpy(x)[None]
+            theirs = lambda fn=fn, k=k, s=s, xt=xt: fn(xt, k, s)  # noqa: E731
         report(name, ours, theirs, x, pool_ratios)
     if ratios:
         geo = float(np.exp(np.mean(np.log(ratios))))

@@ -142,7 +142,8 @@ def inspect_figure(steps: ConvSteps, row: int, col: int, channel_names: tuple[st
     names = channel_names or tuple(f"channel {c}" for c in range(channels))
     titles = []
     for c in range(channels):
-        titles += [f"{names[c]}: input patch", "kernel", f"products, sum {format_number(steps.partial_sums[c, row, col])}"]
+        partial = format_number(steps.partial_sums[c, row, col])
+        titles += [f"{names[c]}: input patch", "kernel", f"products, sum {partial}"]
     fig = make_subplots(rows=channels, cols=3, subplot_titles=titles, horizontal_spacing=0.06,
                         vertical_spacing=0.12 / max(channels, 1))
     padded = steps.padded[row, col]
