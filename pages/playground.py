@@ -27,6 +27,12 @@ def run_layer(image_key: str, _x: np.ndarray, kernels: tuple, colour: str, bias:
     return feature_maps(_x, arrays, colour, bias, *layer, *after)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def input_uri(image_key: str, colour: str, _rgb: np.ndarray) -> str:
+    """The input as a JPEG data URI, encoded once per image and colour mode."""
+    return jpeg_uri(_rgb)
+
+
 def npy_bytes(array: np.ndarray) -> bytes:
     buf = io.BytesIO()
     np.save(buf, array)
@@ -93,7 +99,7 @@ box = (top, left, top + layer.dilation[0] * (choice.kernels[0].shape[0] - 1),
 panels = results.columns(min(3, 1 + len(result.maps)), gap="medium")
 input_rgb = image.pixels if colour != "luminance" else np.repeat(x[0][..., None], 3, axis=-1)
 panels[0].plotly_chart(
-    image_figure(jpeg_uri(input_rgb), x.shape[1:], f"Input {'×'.join(map(str, x.shape))}", box=None if pooled else box),
+    image_figure(input_uri(image_key, colour, input_rgb), x.shape[1:], f"Input {'×'.join(map(str, x.shape))}", box=None if pooled else box),
     key=key(PAGE, "input_plot"), config={"displaylogo": False},
 )
 for i, (fmap, name) in enumerate(zip(result.maps, choice.names), start=1):

@@ -16,8 +16,7 @@ def at():
 
 
 def figure_json(at, key: str) -> str:
-    chart = at.get_by_key(f"playground.{key}")
-    return chart.proto.figure.spec if hasattr(chart.proto, "figure") else str(chart.proto)
+    return at.get_by_key(f"playground.{key}").proto.spec
 
 
 def test_loads_without_exception(at):
