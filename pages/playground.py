@@ -98,8 +98,9 @@ box = (top, left, top + layer.dilation[0] * (choice.kernels[0].shape[0] - 1),
 
 panels = results.columns(min(3, 1 + len(result.maps)), gap="medium")
 input_rgb = image.pixels if colour != "luminance" else np.repeat(x[0][..., None], 3, axis=-1)
+input_title = f"Input {'×'.join(map(str, x.shape))}"
 panels[0].plotly_chart(
-    image_figure(input_uri(image_key, colour, input_rgb), x.shape[1:], f"Input {'×'.join(map(str, x.shape))}", box=None if pooled else box),
+    image_figure(input_uri(image_key, colour, input_rgb), x.shape[1:], input_title, box=None if pooled else box),
     key=key(PAGE, "input_plot"), config={"displaylogo": False},
 )
 for i, (fmap, name) in enumerate(zip(result.maps, choice.names), start=1):
