@@ -47,3 +47,11 @@ def format_number(v: float, digits: int = 2) -> str:
     else:
         text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
     return text.replace("-", "−")
+
+
+# Pale scales for grids with numbers written in them: dark text stays readable on every cell.
+PALE_SEQUENTIAL = [[0.0, "#ffffff"], [1.0, "#a9c9ec"]]
+PALE_DIVERGING = [[0.0, "#8fb4e6"], [0.5, "#ffffff"], [1.0, "#f2a494"]]
+GREY_RAMP = [[0.0, "#000000"], [1.0, "#ffffff"]]    # pixel values 0…255 as a photo shows them
+BLANK_FILL = "#f1f3f5"      # output cells not computed yet
+WINDOW_FILL = "rgba(240, 140, 0, 0.10)"

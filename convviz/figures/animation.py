@@ -1,0 +1,240 @@
+"""A walkthrough :class:`~convviz.figures.animation_scene.Scene` as a Plotly animation.
+
+The grids are drawn once, as heatmaps with their numbers written in. What moves is drawn
+by a few light scatter traces, and each Plotly frame carries only those: the window, the
+highlighted cell, the covers over outputs not computed yet (or, for a transposed
+convolution, the running totals) and the arithmetic. Play, pause and the slider are
+Plotly's own, so playing runs in the browser without asking the server for anything.
+
+An invisible layer of markers over the clickable grid carries each cell's step in
+``customdata``: heatmap clicks are not reported to Streamlit, marker clicks are.
+
+Examples
+--------
+>>> from convviz.figures.animation_conv import conv_scene
+>>> fig = animation_figure(conv_scene(np.arange(1, 26).reshape(5, 5), [[1, 0, -1]] * 3))
+>>> len(fig.frames), fig.frames[0].data[-1].text[0].split("<br>")[1].endswith(" = −6")
+(9, True)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .animation_scene import Scene, grid_scale, rectangles
+from .style import BLANK_FILL, CELL_FONT, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, WINDOW, WINDOW_FILL
+
+MAX_FRAMES = 1600
+SPEEDS = {"slow": 1200, "normal": 600, "fast": 250}  #: milliseconds per step
+_STILL = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
+_LINE_PX, _FORMULA_PX, _TOP_PX, _BOTTOM_PX = 27, 23, 48, 96
+
+
+def frame_range(steps: int, step: int, max_frames: int = MAX_FRAMES) -> range:
+    """Steps that get a frame: all of them, or `max_frames` centred on `step`.
+
+    >>> frame_range(10, 3), frame_range(5000, 4990, 1600)
+    (range(0, 10), range(3400, 5000))
+    """
+    if steps <= max_frames:
+        return range(steps)
+    start = min(max(step - max_frames // 2, 0), steps - max_frames)
+    return range(start, start + max_frames)
+
+
+def _path(rects: list[tuple[int, int, int, int]], grow: float) -> dict:
+    """Closed outlines of board rectangles, as one scatter path broken by None."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for r0, c0, r1, c1 in rects:
+        x0, x1, y0, y1 = c0 - grow, c1 + grow, r0 - grow, r1 + grow
+        xs += [x0, x1, x1, x0, x0, None]
+        ys += [y0, y0, y1, y1, y0, None]
+    return {"x": [round(v, 2) if v is not None else None for v in xs[:-1]],
+            "y": [round(v, 2) if v is not None else None for v in ys[:-1]]}
+
+
+def _cells(cells: np.ndarray) -> list[tuple[int, int, int, int]]:
+    return rectangles(cells) if len(cells) else []
+
+
+def dynamic_data(scene: Scene, step: int) -> list[dict]:
+    """What changes at `step`, in the order of the figure's moving traces."""
+    view = scene.steps[step]
+    first = ({"text": list(scene.running_labels(step)[~scene.grids[scene.running_grid].padding])}
+             if scene.running is not None else _path(scene.hidden(step), 0.5))
+    return [first, _path(_cells(view.window), 0.5), _path(_cells(view.marks), 0.3),
+            _path(_cells(view.current), 0.56), {"text": ["<br>".join(view.lines)]}]
+
+
+def text_px(labels: np.ndarray, cell_px: float) -> int:
+    """Font size that fits the longest label in a cell (monospace digits are about 0.6 em wide).
+
+    >>> text_px(np.array(["1", "−6"]), 60), text_px(np.array(["156.8"]), 30)
+    (20, 8)
+    """
+    longest = max((len(t) for t in np.ravel(labels)), default=1)
+    return int(np.clip(min(cell_px * 0.36, cell_px * 0.86 / (0.6 * max(longest, 2))), 7, 20))
+
+
+def _grid_traces(scene: Scene, cell_px: float) -> list[go.Heatmap]:
+    traces = []
+    for g in scene.grids:
+        x, y = g.left + np.arange(g.shape[1]), g.top + np.arange(g.shape[0])
+        common = dict(x=x, y=y, texttemplate="%{text}", hoverinfo="skip", showscale=False)
+        font_px = text_px(g.labels, cell_px)
+        if g.colors == "plain":
+            z = np.where(g.padding, np.nan, 0.0)
+            traces.append(go.Heatmap(z=z, text=g.labels, colorscale=[[0, BLANK_FILL], [1, BLANK_FILL]], **common))
+        else:
+            scale, lo, hi = grid_scale(g)
+            traces.append(go.Heatmap(z=np.where(g.padding, np.nan, g.values), text=np.where(g.padding, "", g.labels),
+                                     textfont=dict(CELL_FONT, size=font_px), colorscale=scale, zmin=lo, zmax=hi,
+                                     **common))
+        if g.padding.any():
+            traces.append(go.Heatmap(z=np.where(g.padding, 0.0, np.nan), text=np.where(g.padding, g.labels, ""),
+                                     colorscale=[[0, PADDING_FILL], [1, PADDING_FILL]],
+                                     textfont=dict(CELL_FONT, size=font_px, color=MUTED), **common))
+    return traces
+
+
+def _lines(scene: Scene) -> dict:
+    """White lines between all cells, and a dark outline around the real input inside padding."""
+    white: dict = {"x": [], "y": []}
+    dark: dict = {"x": [], "y": []}
+    for g in scene.grids:
+        (rows, cols), t, left = g.shape, g.top - 0.5, g.left - 0.5
+        for r in range(rows + 1):
+            white["x"] += [left, left + cols, None]
+            white["y"] += [t + r, t + r, None]
+        for c in range(cols + 1):
+            white["x"] += [left + c, left + c, None]
+            white["y"] += [t, t + rows, None]
+        if g.padding.any() and not g.padding.all():
+            r, c = np.nonzero(~g.padding)
+            box = _path([(g.top + r.min(), g.left + c.min(), g.top + r.max(), g.left + c.max())], 0.5)
+            dark["x"] += box["x"] + [None]
+            dark["y"] += box["y"] + [None]
+    return {"white": white, "dark": dark}
+
+
+def _annotations(scene: Scene, font_px: int) -> list[dict]:
+    notes = [dict(x=g.left - 0.5, y=g.top - 0.55, text=f"<b>{g.title}</b>", xanchor="left", yanchor="bottom",
+                  showarrow=False, font=dict(FONT, size=15)) for g in scene.grids]
+    notes += [dict(x=c, y=r, text=s, showarrow=False, font=dict(FONT, size=int(font_px * 1.6), color=MUTED))
+              for r, c, s in scene.signs]
+    return notes
+
+
+def _click_layer(scene: Scene, cell_px: float) -> go.Scatter:
+    """Nearly invisible markers over the clickable cells, each carrying its step."""
+    where, targets = scene.click_targets()
+    g = scene.grids[scene.clickable]
+    what = "input" if scene.running is not None else "output"
+    hover = [f"{what} ({r - g.top}, {c - g.left}): click for step {k + 1}" for (r, c), k in zip(where, targets)]
+    return go.Scatter(x=where[:, 1], y=where[:, 0], customdata=targets, hovertext=hover, mode="markers",
+                      marker=dict(size=cell_px * 0.9, symbol="square", opacity=0.01, color=INK),
+                      selected=dict(marker=dict(opacity=0.01)), unselected=dict(marker=dict(opacity=0.01)),
+                      hovertemplate="%{hovertext}<extra></extra>")
+
+
+def _controls(shown: range, step: int, steps: int, duration: int) -> dict:
+    """Play and pause buttons and a slider over every step with a frame, all run by Plotly."""
+    play = {**_STILL, "fromcurrent": True, "frame": {"duration": duration, "redraw": True}}
+    return dict(
+        updatemenus=[dict(
+            type="buttons", direction="left", x=0, y=0, xanchor="left", yanchor="top", pad=dict(t=44, r=10),
+            showactive=False, font=dict(FONT, size=15), bgcolor="#f3f4f6", bordercolor="#d0d4da",
+            buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
+                     dict(label="❚❚ Pause", method="animate", args=[[None], _STILL])],
+        )],
+        sliders=[dict(
+            active=step - shown.start, x=0.2, len=0.8, y=0, yanchor="top", pad=dict(t=30, b=0),
+            steps=[dict(method="animate", label=str(k + 1), args=[[str(k)], _STILL]) for k in shown],
+            currentvalue=dict(prefix="Step ", suffix=f" of {steps}", font=dict(FONT, size=15), xanchor="left"),
+            font=dict(color="rgba(0,0,0,0)", size=1), ticklen=0, minorticklen=0, tickcolor="rgba(0,0,0,0)",
+            transition=dict(duration=0), bgcolor="#e9ecef", activebgcolor=WINDOW, bordercolor="#d0d4da",
+        )],
+    )
+
+
+def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal"],
+                     max_frames: int = MAX_FRAMES) -> go.Figure:
+    """The scene as a Plotly figure showing `step`, with one frame per step to play.
+
+    Parameters
+    ----------
+    scene : Scene
+    step : int
+        The step shown first (clipped to the last step).
+    duration : int
+        Milliseconds per step when playing.
+    max_frames : int
+        Above this many steps only `max_frames` steps around `step` get frames, and a
+        note says which (keeps the page's payload near a megabyte).
+
+    Notes
+    -----
+    A frame holds five small traces: about 530 bytes of JSON for a 3×3 kernel without
+    dilation, about 950 bytes with dilation (each tap is then its own square).
+    """
+    n = len(scene.steps)
+    step = min(max(step, 0), n - 1)
+    rows, cols = scene.board
+    cell_px = float(np.clip(1040 / cols, 22, 64))
+    shown = frame_range(n, step, max_frames)
+    words_px = max(len(scene.steps[k].lines) for k in shown) * _LINE_PX + len(scene.formula) * _FORMULA_PX + 30
+    board_px = rows * cell_px
+    split, gap = words_px / (board_px + words_px), 16 / (board_px + words_px)
+
+    fig = go.Figure(_grid_traces(scene, cell_px))
+    now = dynamic_data(scene, step)
+    moving = []
+
+    def add(trace: go.Scatter, moves: bool = False) -> None:
+        if moves:
+            moving.append(len(fig.data))
+        fig.add_trace(trace)
+
+    if scene.running is not None:
+        g = scene.grids[scene.running_grid]
+        r, c = np.nonzero(~g.padding)
+        size = text_px(np.concatenate([scene.running_labels(k).ravel() for k in shown]), cell_px)
+        add(go.Scatter(x=g.left + c, y=g.top + r, mode="text", textfont=dict(CELL_FONT, size=size, color=INK),
+                       unselected=dict(textfont=dict(color=INK)), **now[0]), moves=True)
+    else:
+        add(go.Scatter(mode="lines", fill="toself", fillcolor=BLANK_FILL, line=dict(width=0), **now[0]), moves=True)
+    grid = _lines(scene)
+    add(go.Scatter(mode="lines", line=dict(color="white", width=2), **grid["white"]))
+    add(go.Scatter(mode="lines", line=dict(color=INK, width=1.5), **grid["dark"]))
+    add(go.Scatter(mode="lines", fill="toself", fillcolor=WINDOW_FILL, line=dict(color=WINDOW, width=3), **now[1]),
+        moves=True)
+    add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=3, dash="dot"), **now[2]), moves=True)
+    add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=4), **now[3]), moves=True)
+    add(go.Scatter(x=[0], y=[1], mode="text", textposition="bottom right", xaxis="x2", yaxis="y2", cliponaxis=False,
+                   textfont=dict(FONT, size=19), unselected=dict(textfont=dict(color=INK)), **now[4]), moves=True)
+    fig.update_traces(hoverinfo="skip", selector=dict(type="scatter"))
+    add(_click_layer(scene, cell_px))
+    fig.frames = [go.Frame(name=str(k), data=dynamic_data(scene, k), traces=moving) for k in shown]
+
+    notes = _annotations(scene, int(np.clip(cell_px * 0.36, 9, 20)))
+    notes.append(dict(xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom", showarrow=False,
+                      align="left", text="<br>".join(scene.formula), font=dict(FONT, size=15, color=MUTED)))
+    if len(shown) < n:
+        notes.append(dict(xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="bottom", showarrow=False,
+                          text=f"frames for steps {shown.start + 1}–{shown.stop} of {n}: change the step to move them",
+                          font=dict(FONT, size=13, color=MUTED)))
+    fig.update_layout(
+        height=int(_TOP_PX + board_px + words_px + _BOTTOM_PX), margin=dict(l=8, r=8, t=_TOP_PX, b=_BOTTOM_PX),
+        template="none", font=FONT, plot_bgcolor="white", paper_bgcolor="white", showlegend=False,
+        title=dict(text=scene.title, x=0.005, xanchor="left", y=0.995, yanchor="top", font=dict(FONT, size=18)),
+        xaxis=dict(range=[-0.6, cols - 0.4], visible=False, fixedrange=True, constrain="domain",
+                   constraintoward="left"),
+        yaxis=dict(range=[rows - 0.4, -0.6], visible=False, fixedrange=True, scaleanchor="x", constrain="domain",
+                   constraintoward="top", domain=[split, 1]),
+        xaxis2=dict(range=[0, 1], visible=False, fixedrange=True, anchor="y2"),
+        yaxis2=dict(range=[0, 1], visible=False, fixedrange=True, anchor="x2", domain=[0, split - gap]),
+        annotations=notes, dragmode=False, hovermode="closest", **_controls(shown, step, n, duration),
+    )
+    return fig

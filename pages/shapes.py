@@ -1,0 +1,166 @@
+"""Shape arithmetic: output sizes worked out, a layer-stack planner, and code that rebuilds it."""
+
+import pandas as pd
+import streamlit as st
+
+from convviz import padding_per_side
+from convviz.export import COLUMNS, from_record, keras_code, pytorch_code, stack_from_text, stack_to_text, to_record
+from convviz.figures.shapes import receptive_field_figure, window_figures
+from convviz.layers import FUNCTIONS, KINDS, PRESETS, kind, plan, standard_equivalent, totals
+from convviz.solvers import OPERATIONS, explain_output_size, input_sizes, output_size, same_padding
+from widgets.url_state import SCHEMA, key, publish, restore, set_value, value
+
+PAGE, EDITOR, BASE = "shapes", key("shapes", "editor"), key("shapes", "base")
+AXES, SUFFIX = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}, ("", "_2", "_3")
+FIELDS = {"len": "input size", "k": "kernel", "s": "stride", "p": "padding", "d": "dilation", "opad": "output_padding"}
+SETTINGS = {n: SCHEMA[n] for n in ("dims", "op", "pad_as", "ceil", "preset", "stack", "unit_r", "unit_c")} | {
+    f + x: SCHEMA[f + x] for f in FIELDS for x in SUFFIX}
+HELP = {"out": "Output channels (conv) or features (linear); blank in a depthwise conv: as many as come in",
+        "kernel_size": "One number, or h,w", "stride": "One number, or h,w; blank in a pool: the kernel size",
+        "padding": "A number, valid, same (stride 1), full, or before,after such as 0,1 (Keras's same at stride 2)"}
+PLAIN = {"displayModeBar": False}
+
+
+def times(values: tuple | None) -> str:
+    return "×".join(map(str, values)) if values else "?"
+
+
+def calculator() -> None:
+    top = st.columns([1.3, 2, 1.2, 1.2], vertical_alignment="bottom")
+    top[0].radio("Axes", (1, 2, 3), key=key(PAGE, "dims"), horizontal=True, format_func=lambda n: f"{n}D")
+    top[1].radio("Operation", OPERATIONS, key=key(PAGE, "op"), horizontal=True)
+    op, dims, pad_as = value(PAGE, "op"), value(PAGE, "dims"), value(PAGE, "pad_as")
+    top[2].selectbox("Padding", SCHEMA["pad_as"].choices, key=key(PAGE, "pad_as"), disabled=op != "convolution")
+    top[3].checkbox("ceil_mode", key=key(PAGE, "ceil"), disabled=op != "pooling", help="Round the division up")
+    names = [n for n in FIELDS if n != "opad" or op == "transposed"]
+    for i, axis in enumerate(AXES[dims]):
+        cells = st.columns([0.4, *[1] * len(names)], vertical_alignment="bottom")
+        cells[0].markdown(f"### {axis}")
+        for cell, n in zip(cells[1:], names):
+            s = SCHEMA[n + SUFFIX[i]]
+            cell.number_input(FIELDS[n], s.low, s.high, key=key(PAGE, n + SUFFIX[i]),
+                              disabled=n == "p" and op == "convolution" and pad_as != "amount",
+                              label_visibility="visible" if i == 0 else "collapsed")
+    per = {n: tuple(value(PAGE, n + SUFFIX[i]) for i in range(dims)) for n in FIELDS}
+    padding = per["p"] if op != "convolution" or pad_as == "amount" else pad_as
+    args = (op, per["len"], per["k"], per["s"], padding, per["d"], value(PAGE, "ceil"), per["opad"])
+    try:
+        worked = explain_output_size(*args)
+        st.latex(r"L_{out} = " + worked[0].general)
+        for axis, w in zip(AXES[dims], worked):
+            st.latex(rf"{axis}_{{out}} = {w.latex}")
+        output = output_size(*args)
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    st.markdown(f"## Output: {' × '.join(map(str, output))}")
+    for axis, w in ((a, w) for a, w in zip(AXES[dims], worked) if w.note):
+        st.info(f"**{axis}**: {w.note}")
+    if op != "transposed":
+        pads = padding_per_side(padding, per["k"], per["s"], per["d"]) if op == "convolution" else [
+            (p, p) for p in per["p"]]
+        for i, figure in enumerate(window_figures(per["len"], per["k"], per["s"], pads, per["d"], output, AXES[dims])):
+            st.plotly_chart(figure, key=f"shapes_windows_{i}", config=PLAIN)
+    left, right = st.columns(2)
+    left.markdown("#### What padding keeps the size?" if op != "transposed" else "")
+    right.markdown("#### Which input sizes give this output?")
+    for i, axis in enumerate(AXES[dims]):
+        if op != "transposed":
+            keep = same_padding(per["len"][i], per["k"][i], per["s"][i], per["d"][i])
+            left.markdown(f"**{axis}**: {keep.text}")
+        sizes = input_sizes(output[i], op, per["k"][i], per["s"][i], padding if isinstance(padding, str)
+                            else padding[i], per["d"][i], value(PAGE, "ceil"), per["opad"][i])
+        right.markdown(f"**{axis}**: {sizes.start}{f' to {sizes[-1]}' if len(sizes) > 1 else ''} → {output[i]}")
+
+
+def load_stack() -> None:
+    """Start the editor from the link's stack, or else the preset's."""
+    preset = PRESETS[value(PAGE, "preset")]
+    try:
+        shape, layers = stack_from_text(value(PAGE, "stack") or stack_to_text(preset.input_shape, preset.layers))
+    except ValueError as exc:
+        st.warning(f"The link's layer stack was ignored ({exc}); showing the preset.")
+        shape, layers = preset.input_shape, preset.layers
+    st.session_state[BASE] = layers
+    for n, v in zip("chw", shape):
+        st.session_state[key(PAGE, f"in_{n}")] = v
+
+
+def choose_preset() -> None:
+    for n, v in (("stack", ""), ("unit_r", 0), ("unit_c", 0)):
+        set_value(PAGE, n, v)
+    st.session_state.pop(EDITOR, None)
+
+
+def planner() -> None:
+    if EDITOR not in st.session_state:
+        load_stack()
+    top = st.columns([2, 1, 1, 1])
+    top[0].selectbox("Preset", SCHEMA["preset"].choices, key=key(PAGE, "preset"), on_change=choose_preset)
+    shape = tuple(top[i].number_input(f"Input {n}", 1, 4096, key=key(PAGE, f"in_{n.lower()}"))
+                  for i, n in enumerate("CHW", start=1))
+    preset = PRESETS[value(PAGE, "preset")]
+    st.caption(preset.note)
+    table = pd.DataFrame(map(to_record, st.session_state[BASE]), columns=["layer", *COLUMNS])
+    edited = st.data_editor(table, key=EDITOR, num_rows="dynamic", height="content", placeholder="", column_config={
+        "layer": st.column_config.SelectboxColumn(options=list(KINDS)),
+        **{c: st.column_config.TextColumn(c.replace("_size", ""), help=HELP.get(c)) for c in COLUMNS[:-2]}})
+    layers = tuple(filter(None, map(from_record, edited.to_dict("records"))))
+    text = stack_to_text(shape, layers)
+    set_value(PAGE, "stack", "" if text == stack_to_text(preset.input_shape, preset.layers) else text)
+    if layers:
+        results(shape, layers, plan(shape, layers))
+
+
+def results(shape: tuple, layers: tuple, steps: list) -> None:
+    rows = pd.DataFrame([{
+        "layer": kind(s.layer), "output": times(s.shape),
+        "receptive field": times([f.size for f in s.fields]) if s.fields else "—",
+        "jump": times([f.jump for f in s.fields]) if s.fields else "—",
+        "parameters": s.parameters, "multiply–accumulates": s.macs,
+        "problem": s.error or ("" if s.shape else "unknown: an earlier layer is impossible"),
+    } for s in steps])
+    number = st.column_config.NumberColumn(format="localized")
+    st.dataframe(rows.style.apply(lambda r: ["background-color: #ffe3e3" if r["problem"] else ""] * len(r), axis=1),
+                 height="content", column_config={"parameters": number, "multiply–accumulates": number})
+    parameters, macs = totals(steps)
+    spatial = [i for i, s in enumerate(steps) if s.windows and kind(s.layer) not in FUNCTIONS]
+    cells = st.columns(4)
+    cells[0].metric("Output", times(steps[-1].shape))
+    cells[1].metric("Parameters", f"{parameters:,}")
+    cells[2].metric("Multiply–accumulates", f"{macs:,}")
+    cells[3].metric("Receptive field", times([f.size for f in steps[spatial[-1]].fields]) if spatial else "—")
+    standard = standard_equivalent(layers)
+    if standard != layers and not any(s.error for s in steps):
+        other = totals(plan(shape, standard))
+        st.info(f"The same shapes with standard convolutions: {other[0]:,} parameters and {other[1]:,} "
+                f"multiply–accumulates. Depthwise-separable needs **{parameters / other[0]:.3f}** of the "
+                f"parameters and **{macs / other[1]:.3f}** of the multiply–accumulates.")
+    if spatial:
+        st.markdown(f"#### What one unit of layer {spatial[-1]} ({kind(steps[spatial[-1]].layer)}) sees")
+        for cell, n, label, size in zip(st.columns(4), ("unit_r", "unit_c"), ("Row", "Column"),
+                                        steps[spatial[-1]].shape[1:]):
+            set_value(PAGE, n, min(value(PAGE, n), size - 1))
+            cell.number_input(f"{label} (0–{size - 1})", 0, size - 1, key=key(PAGE, n))
+        unit = (value(PAGE, "unit_r"), value(PAGE, "unit_c"))
+        st.plotly_chart(receptive_field_figure(shape, steps, spatial[-1], unit), key="shapes_field", config=PLAIN)
+    st.markdown("#### Code that builds this stack")
+    try:
+        code = pytorch_code(shape, layers), keras_code(shape, layers)
+    except ValueError as exc:
+        st.info(f"No code while a layer is impossible: {exc}")
+        return
+    for tab, text in zip(st.tabs(["PyTorch", "Keras"]), code):
+        tab.code(text, language="python")
+
+
+for notice in restore(PAGE, SETTINGS):
+    st.warning(notice)
+st.title("Shape arithmetic")
+st.caption("Why 32 becomes 28, what “same” means at stride 2, and how far one unit of a network sees.")
+size_tab, stack_tab = st.tabs(["Output size", "Layer stack"])
+with size_tab:
+    calculator()
+with stack_tab:
+    planner()
+publish(PAGE, SETTINGS)

@@ -1,0 +1,84 @@
+"""The Step by step page in a real browser: play runs in the page, clicks jump, downloads work."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from conftest import assert_no_exception, playwright_api, screenshot, wait_for_app
+from PIL import Image
+
+expect = playwright_api.expect
+
+CHART = "[data-testid='stPlotlyChart']:has(.updatemenu-container)"
+SLIDER_LABEL = f"{CHART} .slider-container text.slider-label"
+
+
+def _open(page, app_url: str, query: str = "") -> None:
+    page.goto(app_url)  # a fresh server learns its pages on the first run; deep links work after it
+    wait_for_app(page)
+    page.goto(f"{app_url}/step-by-step{query}")
+    wait_for_app(page)
+    page.locator(CHART).wait_for()
+    page.wait_for_timeout(800)
+    assert_no_exception(page)
+
+
+def _halves(page) -> tuple[np.ndarray, np.ndarray]:
+    """The figure's left half (input and kernel) and right half (output), as pixels."""
+    shot = np.asarray(Image.open(io.BytesIO(page.locator(CHART).screenshot())).convert("L"), dtype=int)
+    middle = shot.shape[1] // 2
+    return shot[:, :middle], shot[:, middle:]
+
+
+def test_play_moves_the_window_and_fills_the_output(page, app_url):
+    _open(page, app_url)
+    assert page.locator(SLIDER_LABEL).first.text_content() == "Step 1 of 9"
+    screenshot(page, "step-by-step-start")
+    before = _halves(page)
+
+    page.get_by_text("▶ Play", exact=True).click()
+    page.wait_for_function(
+        "(s) => ['Step 5 of 9', 'Step 6 of 9'].includes(document.querySelector(s)?.textContent)",
+        arg=SLIDER_LABEL, timeout=15_000,
+    )
+    page.get_by_text("❚❚ Pause", exact=True).click()
+    page.wait_for_timeout(300)
+    label = page.locator(SLIDER_LABEL).first.text_content()
+    after = _halves(page)
+    screenshot(page, "step-by-step-playing")
+
+    assert label in ("Step 5 of 9", "Step 6 of 9", "Step 7 of 9")
+    assert (np.abs(before[0] - after[0]) > 40).sum() > 500   # the window moved over the input
+    assert (np.abs(before[1] - after[1]) > 40).sum() > 500   # output cells were filled in
+    assert page.get_by_label("Step (of 9)").input_value() == "1"  # no server round trip was needed
+
+
+def test_clicking_an_output_cell_jumps_to_its_step(page, app_url):
+    _open(page, app_url)
+    targets = page.locator(f"{CHART} .scatterlayer .trace .points path")
+    assert targets.count() == 9
+    box = targets.nth(7).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("(s) => document.querySelector(s)?.textContent === 'Step 8 of 9'", arg=SLIDER_LABEL,
+                           timeout=15_000)
+    expect(page.get_by_label("Step (of 9)")).to_have_value("8")
+    assert "step=8" in page.url
+    screenshot(page, "step-by-step-clicked")
+
+
+def test_downloads_are_an_animated_gif_and_a_png(page, app_url, tmp_path):
+    _open(page, app_url, "?operation=max+pool&stride=2")
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Animated GIF").click()
+    path = tmp_path / "steps.gif"
+    download.value.save_as(path)
+    gif = Image.open(path)
+    assert gif.format == "GIF" and gif.n_frames == 4 and gif.size[0] >= 1280
+
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="This step (PNG)").click()
+    path = tmp_path / "step.png"
+    download.value.save_as(path)
+    assert Image.open(path).format == "PNG"
+    screenshot(page, "step-by-step-max-pool")

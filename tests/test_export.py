@@ -1,0 +1,167 @@
+"""Tests for convviz.export: table rows and link text read back, and code that rebuilds the planner's shapes.
+
+PyTorch code is executed when torch is installed; Keras code is compiled, and executed too when
+keras is installed (any backend; torch is tried first).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from convviz.export import from_record, keras_code, pytorch_code, stack_from_text, stack_to_text, to_record
+from convviz.layers import (
+    PRESETS, Activation, Conv, ConvTranspose, DepthwiseConv, Flatten, Linear, Pointwise, Pool, plan,
+)
+from strategies import QUICK
+
+SPECIAL = {  # padding and shape cases where the two frameworks differ
+    "keras same at stride 2": ((3, 112, 112), [Conv(8, 3, stride=2, padding=((0, 1), (0, 1)))]),
+    "symmetric at stride 2": ((3, 112, 112), [Conv(8, 3, stride=2, padding=1)]),
+    "same, even kernel": ((2, 7, 9), [Conv(4, 4, padding="same")]),
+    "full, dilated": ((1, 9, 9), [Conv(2, 3, padding="full", dilation=2)]),
+    "uneven reflect": ((1, 9, 9), [Conv(2, 3, stride=2, padding=((1, 2), (0, 1)), padding_mode="reflect")]),
+    "rectangular": ((3, 20, 31), [Conv(5, (3, 5), stride=(1, 2), padding=(1, 2), groups=1)]),
+    "grouped": ((4, 10, 10), [Conv(6, 3, groups=2, bias=False)]),
+    "ceil pool": ((8, 5, 7), [Pool(2, ceil_mode=True), Pool(3, stride=2, padding=1, mode="avg")]),
+    "transposed": ((8, 7, 7), [ConvTranspose(4, 3, stride=2, padding=1, output_padding=1), Activation("sigmoid")]),
+    "depthwise multiplier": ((3, 12, 12), [DepthwiseConv(3, 2, 1, out_channels=6), Pointwise(5), Activation("tanh")]),
+    "head": ((2, 6, 6), [Conv(3, 3), Activation("leaky ReLU"), Flatten(), Linear(5, bias=False)]),
+}
+CASES = {**{name: (p.input_shape, list(p.layers)) for name, p in PRESETS.items()}, **SPECIAL}
+
+
+def torch_shapes(code: str, input_shape):
+    """Run `code`, then feed a zero input through its modules one at a time; return each output shape."""
+    torch = pytest.importorskip("torch")
+    namespace: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")       # padding="same" with an even kernel warns that it copies
+        exec(code, namespace)
+        module = namespace.get("model") or namespace.get("conv") or namespace.get("layer")
+        x = torch.zeros(1, *input_shape)
+        shapes = []
+        for part in module if isinstance(module, torch.nn.Sequential) and "model" in namespace else [module]:
+            x = part(x)
+            shapes.append(tuple(x.shape[1:]))
+    return shapes
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_pytorch_code_builds_exactly_the_planned_shapes(name):
+    shape, layers = CASES[name]
+    assert torch_shapes(pytorch_code(shape, layers), shape) == [s.shape for s in plan(shape, layers)]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_keras_code_is_valid_python_and_builds_the_planned_output(name):
+    shape, layers = CASES[name]
+    code = keras_code(shape, layers)
+    compile(code, "<keras>", "exec")
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    keras = pytest.importorskip("keras")
+    namespace: dict = {}
+    exec(code.replace("print(", "result = ("), namespace)
+    final = plan(shape, layers)[-1].shape
+    assert tuple(namespace["result"][1:]) == (final if len(final) == 1 else (*final[1:], final[0]))
+    assert keras.__version__
+
+
+layer = st.one_of(
+    st.builds(Conv, st.integers(1, 4), st.integers(1, 4), st.integers(1, 2),
+              st.one_of(st.integers(0, 2), st.sampled_from(["valid", "full", ((0, 1), (0, 1)), ((2, 1), (2, 1))])),
+              st.integers(1, 2)),
+    st.builds(Pool, st.integers(1, 3), st.sampled_from([None, 1, 2]), st.just(0), st.booleans(),
+              st.sampled_from(["max", "avg"])),
+    st.builds(DepthwiseConv, st.integers(1, 3), st.integers(1, 2), st.integers(0, 1)),
+    st.builds(ConvTranspose, st.integers(1, 3), st.integers(1, 3), st.integers(1, 2), st.integers(0, 1)),
+    st.builds(Activation, st.sampled_from(["ReLU", "tanh"])),
+)
+
+
+@QUICK
+@given(st.integers(1, 3), st.integers(6, 16), st.integers(6, 16), st.lists(layer, min_size=1, max_size=3))
+def test_random_stacks_export_with_the_planned_shapes(c, h, w, layers):
+    steps = plan((c, h, w), layers)
+    if any(s.error for s in steps):
+        with pytest.raises(ValueError, match="cannot become code"):
+            pytorch_code((c, h, w), layers)
+        return
+    compile(keras_code((c, h, w), layers), "<keras>", "exec")
+    assert torch_shapes(pytorch_code((c, h, w), layers), (c, h, w)) == [s.shape for s in steps]
+
+
+# --- how padding is written ---------------------------------------------------------------------
+
+def test_uneven_padding_becomes_an_explicit_pad_in_pytorch_and_same_in_keras():
+    shape, layers = SPECIAL["keras same at stride 2"]
+    assert "nn.Sequential(nn.ZeroPad2d((0, 1, 0, 1)), nn.Conv2d(3, 8, kernel_size=3, stride=2))" in pytorch_code(
+        shape, layers)
+    assert 'layers.Conv2D(8, 3, strides=2, padding="same")' in keras_code(shape, layers)
+
+
+def test_symmetric_padding_at_stride_2_is_not_keras_same():
+    shape, layers = SPECIAL["symmetric at stride 2"]
+    assert "nn.Conv2d(3, 8, kernel_size=3, stride=2, padding=1)" in pytorch_code(shape, layers)
+    code = keras_code(shape, layers)
+    assert "layers.ZeroPadding2D(((1, 1), (1, 1)))" in code and 'padding="same"' not in code
+
+
+def test_same_at_stride_1_is_same_in_both():
+    shape, layers = SPECIAL["same, even kernel"]
+    assert 'padding="same"' in pytorch_code(shape, layers) and 'padding="same"' in keras_code(shape, layers)
+
+
+def test_padding_modes_are_kept_or_explained():
+    reflect = Conv(1, 3, padding=1, padding_mode="reflect")
+    assert 'padding=1, padding_mode="reflect"' in pytorch_code((1, 8, 8), [reflect])
+    shape, layers = SPECIAL["uneven reflect"]
+    assert "nn.ReflectionPad2d((0, 1, 1, 2))" in pytorch_code(shape, layers)
+    assert "# Keras pads with zeros only" in keras_code(shape, layers)
+
+
+def test_one_layer_is_written_as_one_module():
+    code = pytorch_code((3, 64, 64), [Conv(8, 3, stride=2, padding=1)])
+    assert "conv = nn.Conv2d(3, 8, kernel_size=3, stride=2, padding=1)" in code
+    assert code.endswith("# torch.Size([1, 8, 32, 32])")
+    assert "conv = keras.Sequential([" in keras_code((3, 64, 64), [Conv(8, 3, stride=2, padding=1)])
+
+
+def test_code_for_an_impossible_or_empty_stack_is_refused_with_the_reason():
+    with pytest.raises(ValueError, match=r"layer 1 \(conv\) cannot become code: output size .* kernel spans 5"):
+        pytorch_code((1, 8, 8), [Conv(1, 5), Conv(1, 5)])
+    with pytest.raises(ValueError, match="the stack is empty"):
+        keras_code((1, 8, 8), [])
+
+
+# --- table rows and link text --------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", CASES)
+def test_rows_and_text_read_back_to_the_same_layers(name):
+    shape, layers = CASES[name]
+    kept = [layer for layer in layers if getattr(layer, "padding_mode", "zeros") == "zeros"
+            and getattr(layer, "groups", 1) == 1]       # neither is a column of the table
+    assert [from_record(to_record(layer)) for layer in kept] == kept
+    assert stack_from_text(stack_to_text(shape, kept)) == (tuple(shape), tuple(kept))
+
+
+def test_table_cells_as_a_person_types_them():
+    assert from_record({"layer": "conv", "out": " 8 ", "kernel_size": "3, 5", "padding": "0 1", "bias": "false"}) == \
+        Conv(8, (3, 5), padding=((0, 1), (0, 1)), bias=False)
+    assert from_record({"layer": "max pool", "kernel_size": 3.0, "stride": float("nan")}) == Pool(3)
+    assert from_record({"layer": "conv", "padding": "(1, 2)"}).padding == (1, 2)          # PyTorch's per-axis tuple
+    assert from_record({"layer": None, "out": "3"}) is None
+    with pytest.raises(ValueError, match="unknown layer kind 'dense'; choose one of conv, depthwise conv"):
+        from_record({"layer": "dense"})
+
+
+def test_unreadable_text_explains_what_it_expected():
+    with pytest.raises(ValueError, match="starts with the input shape C×H×W"):
+        stack_from_text("conv:out=3")
+    with pytest.raises(ValueError, match="'size=3' in 'conv:size=3' is not column=value"):
+        stack_from_text("1x8x8|conv:size=3")
+    assert stack_from_text("1×8×8|ReLU") == ((1, 8, 8), (Activation("ReLU"),))

@@ -1,0 +1,146 @@
+"""The Shape arithmetic page, run headless with AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from convviz.export import stack_to_text
+from convviz.layers import PRESETS
+from widgets.url_state import SCHEMA
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "shapes.py")
+EDITOR = "shapes.editor"
+
+
+def open_shapes(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def results(at: AppTest):
+    """The planner's results table (the editor is the other one)."""
+    return next(frame.value for frame in at.dataframe if frame.editing_mode == "read_only")
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def edit(at: AppTest, rows: dict[int, dict[str, object]]) -> AppTest:
+    at.session_state[EDITOR] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+@pytest.fixture
+def at():
+    return open_shapes()
+
+
+def test_loads_with_lenet5_and_no_problem(at):
+    assert not at.exception and not at.error and not at.warning
+    table = results(at)
+    assert list(table["output"]) == ["6×28×28", "6×28×28", "6×14×14", "16×10×10", "16×10×10", "16×5×5", "400",
+                                     "120", "120", "84", "84", "10"]
+    assert metrics(at) == {"Output": "10", "Parameters": "61,706", "Multiply–accumulates": "416,520",
+                           "Receptive field": "16×16"}
+    assert any("torch.Size([1, 10])" in c.value for c in at.code)
+    assert any("keras.Input(shape=(32, 32, 1))" in c.value for c in at.code)
+
+
+@pytest.mark.parametrize("name, output, receptive", [
+    ("AlexNet (first layers)", "384×13×13", "99×99"),
+    ("VGG block", "64×112×112", "6×6"),
+    ("ResNet basic block", "64×56×56", "5×5"),
+    ("MobileNet block", "64×112×112", "3×3"),
+])
+def test_presets_load(at, name, output, receptive):
+    at.selectbox(key="shapes.preset").set_value(name).run()
+    assert not at.exception and not at.error
+    assert metrics(at)["Output"] == output and metrics(at)["Receptive field"] == receptive
+    assert len(results(at)) == len(PRESETS[name].layers)
+    assert any(PRESETS[name].note[:30] in c.value for c in at.caption)
+
+
+def test_mobilenet_is_compared_with_the_standard_convolution(at):
+    at.selectbox(key="shapes.preset").set_value("MobileNet block").run()
+    text = " ".join(i.value for i in at.info)
+    assert "18,432 parameters" in text and "**0.127**" in text
+
+
+def test_editing_a_layer_updates_the_table(at):
+    edit(at, {0: {"out": "8"}})
+    assert not at.exception
+    table = results(at)
+    assert table["output"][0] == "8×28×28" and table["parameters"][0] == 8 * 26
+    assert table["parameters"][3] == 16 * (8 * 25) + 16
+
+
+def test_an_impossible_layer_shows_its_error_on_its_row(at):
+    edit(at, {3: {"kernel_size": "20"}})
+    assert not at.exception
+    table = results(at)
+    assert "the kernel spans 20 positions but the padded input has only 14" in table["problem"][3]
+    assert table["output"][3] == "?"
+    assert all(p.startswith("unknown") for p in table["problem"][4:])
+    assert table["output"][2] == "6×14×14" and table["problem"][2] == ""
+    assert any("No code while a layer is impossible" in i.value for i in at.info)
+
+
+def test_the_stack_and_settings_round_trip_through_the_link(at):
+    edit(at, {0: {"out": "8"}})
+    link = dict(at.query_params)
+    assert link["stack"].startswith("1x32x32|conv:out=8;kernel_size=5|")
+    again = open_shapes(link)
+    assert results(again)["output"][0] == "8×28×28"
+    again.number_input(key="shapes.k").set_value(3).run()
+    assert again.query_params["k"] == "3"
+    assert open_shapes(dict(again.query_params)).number_input(key="shapes.k").value == 3
+
+
+def test_a_link_sets_the_calculator():
+    at = open_shapes({"dims": "1", "len": "14", "k": "3", "s": "2"})
+    assert not at.exception and not at.error
+    assert any("Output: 6" in m.value for m in at.markdown)
+    assert any("input position 13 (counting from 0) is never read" in i.value for i in at.info)
+    assert any(r"\left\lfloor\frac{14 + 2\cdot 0" in x.value for x in at.latex)
+
+
+def test_a_link_with_a_stack_and_a_bad_value():
+    at = open_shapes({"stack": stack_to_text((3, 64, 64), PRESETS["VGG block"].layers[:2]), "dims": "9"})
+    assert not at.exception
+    assert metrics(at)["Output"] == "64×64×64"
+    assert any("dims='9' ignored" in w.value for w in at.warning)
+    broken = open_shapes({"stack": "64x64|conv"})
+    assert any("layer stack was ignored" in w.value for w in broken.warning)
+    assert metrics(broken)["Parameters"] == "61,706"
+
+
+def test_pooling_with_ceil_mode_and_transposed(at):
+    at.radio(key="shapes.op").set_value("pooling").run()
+    at.number_input(key="shapes.len").set_value(5)
+    at.number_input(key="shapes.k").set_value(2)
+    at.number_input(key="shapes.s").set_value(2)
+    at.checkbox(key="shapes.ceil").check().run()
+    assert any("Output: 3 × 2" in m.value for m in at.markdown)
+    at.radio(key="shapes.op").set_value("transposed").run()
+    assert not at.exception and any("Output:" in m.value for m in at.markdown)
+    assert any("output_padding" == n.label for n in at.number_input)
+
+
+def test_bad_settings_show_the_engine_message_not_a_traceback(at):
+    at.number_input(key="shapes.k").set_value(40).run()
+    assert not at.exception
+    assert any("the kernel spans 40 positions but the padded input has only 32" in e.value for e in at.error)
+    at.number_input(key="shapes.k").set_value(3)
+    at.number_input(key="shapes.s").set_value(2)
+    at.selectbox(key="shapes.pad_as").set_value("same").run()
+    assert any("padding='same' needs stride 1" in e.value for e in at.error)
+
+
+def test_the_schema_knows_every_preset():
+    assert SCHEMA["preset"].choices == tuple(PRESETS)

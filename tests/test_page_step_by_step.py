@@ -1,0 +1,101 @@
+"""The Step by step page through Streamlit's AppTest: it loads, and its controls change the figure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "step_by_step.py")
+
+
+def run(**params: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for name, v in params.items():
+        at.query_params[name] = v
+    return at.run()
+
+
+def animation(at: AppTest) -> dict:
+    """The animated figure's spec."""
+    return json.loads(at.get_by_key("step_by_step.chart").proto.spec)
+
+
+def label(spec: dict, frame: int | None = None) -> list[str]:
+    data = spec["data"] if frame is None else spec["frames"][frame]["data"]
+    return data[-1 if frame is not None else -2]["text"][0].split("<br>")
+
+
+def active(spec: dict) -> int:
+    return spec["layout"]["sliders"][0]["active"]
+
+
+def test_page_loads_on_the_textbook_example():
+    at = run()
+    assert not at.exception and not at.error
+    spec = animation(at)
+    assert len(spec["frames"]) == 9 and active(spec) == 0
+    assert label(spec, 0)[1].endswith("13·(−1) = −6")
+    assert label(spec)[0] == "Step 1 of 9 · output (0, 0)"
+
+
+def test_next_and_back_move_the_step_and_the_link():
+    at = run()
+    at.button(key="step_by_step.next").click().run()
+    at.button(key="step_by_step.next").click().run()
+    assert active(animation(at)) == 2 and at.query_params["step"] == "3"
+    at.button(key="step_by_step.back").click().run()
+    assert active(animation(at)) == 1 and label(animation(at))[0].startswith("Step 2 of 9")
+
+
+def test_the_step_comes_from_the_link_and_is_kept_within_the_steps():
+    assert active(animation(run(step="5"))) == 4
+    at = run(step="500")
+    assert active(animation(at)) == 8 and at.number_input(key="step_by_step.step").value == 9
+
+
+def test_stride_from_the_layer_controls_changes_the_frames():
+    at = run()
+    at.slider(key="step_by_step.stride").set_value(2).run()
+    assert len(animation(at)["frames"]) == 4
+
+
+@pytest.mark.parametrize("operation, frames, text", [
+    ("channels", 9, "R: "), ("max pool", 16, "max("), ("avg pool", 16, ") / 4 = "),
+    ("transposed", 25, "adds 1 × kernel"),
+])
+def test_each_operation_animates(operation, frames, text):
+    at = run(operation=operation)
+    assert not at.exception and not at.error
+    spec = animation(at)
+    assert len(spec["frames"]) == frames
+    assert any(text in line for line in label(spec, 0))
+
+
+def test_random_numbers_of_a_chosen_size():
+    at = run(grid="random", grid_size="7", padding="same")
+    spec = animation(at)
+    assert len(spec["frames"]) == 49
+    at.button(key="step_by_step.reseed").click().run()
+    assert label(animation(at), 0) != label(spec, 0)
+
+
+def test_a_patch_of_the_playground_image():
+    at = run(grid="image patch", image="Checkerboard", patch="8", row="4", col="4")
+    assert not at.exception and not at.error
+    spec = animation(at)
+    assert len(spec["frames"]) == 36
+    assert at.number_input(key="step_by_step.row").value == 4
+
+
+def test_an_impossible_setting_is_explained_not_raised():
+    at = run(dilation="4")
+    assert not at.exception
+    assert "can't be animated" in at.error[0].value and "kernel spans 9" in at.error[0].value
+
+
+def test_the_speed_sets_the_play_duration():
+    spec = animation(run(speed="fast"))
+    assert spec["layout"]["updatemenus"][0]["buttons"][0]["args"][1]["frame"]["duration"] == 250
