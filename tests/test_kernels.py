@@ -8,12 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import ndimage, signal
 
+from convviz.drawing import kernel_from_drawing
 from convviz.kernels import (
     MAX_KERNEL_SIDE,
     PRESETS,
     describe_kernel,
     flip_kernel,
-    kernel_from_drawing,
     make_kernel,
     normalize_kernel,
     random_kernel,

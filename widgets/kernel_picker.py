@@ -13,8 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from convviz.figures.kernels import kernel_figure
+from convviz.drawing import kernel_from_drawing
 from convviz.kernels import (
-    PRESETS, describe_kernel, flip_kernel, kernel_from_drawing, make_kernel, normalize_kernel, random_kernel,
+    PRESETS, describe_kernel, flip_kernel, make_kernel, normalize_kernel, random_kernel,
 )
 from widgets.sketch import sketch
 from widgets.url_state import SCHEMA, key, set_value, value
