@@ -78,7 +78,7 @@ def _unreached_note(unreached: int, size: int, before: int, after: int, stride: 
         f"{real[0]}{'' if len(real) == 1 else f'–{real[-1]}'} (counting from 0) "
         f"{'is' if len(real) == 1 else 'are'} never read"
         if real
-        else "only padding is skipped, every input position is still read"
+        else "what it skips there is only padding"
     )
     return (
         f"{numerator} / {stride} is not exact (remainder {unreached}): the last window stops "

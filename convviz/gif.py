@@ -183,6 +183,22 @@ def step_png(scene: Scene, step: int, width: int = WIDTH) -> bytes:
     return buffer.getvalue()
 
 
+def _palette(first: Image.Image, last: Image.Image) -> Image.Image:
+    """One 256-colour palette for every frame, in which white and the drawing colours are exact."""
+    both = Image.new("RGB", (first.width, first.height * 2))
+    both.paste(first, (0, 0))
+    both.paste(last, (0, first.height))
+    palette = both.quantize(256, method=Image.Quantize.FASTOCTREE)
+    entries = np.array(palette.getpalette(), dtype=int).reshape(-1, 3)
+    free = np.ones(len(entries), bool)
+    for colour in ("#ffffff", INK, MUTED, WINDOW, HIGHLIGHT, PADDING_FILL, BLANK_FILL):
+        rgb = _rgb(colour)
+        nearest = np.flatnonzero(free)[np.abs(entries[free] - rgb).sum(1).argmin()]
+        entries[nearest], free[nearest] = rgb, False
+    palette.putpalette(entries.ravel().tolist())
+    return palette
+
+
 def animated_gif(scene: Scene, duration: int = 600, width: int = WIDTH, steps: range | None = None) -> bytes:
     """The steps as frames of a looping GIF, one per step; the last frame stays three times as long.
 
@@ -213,10 +229,7 @@ def animated_gif(scene: Scene, duration: int = 600, width: int = WIDTH, steps: r
         return image
 
     first, last = frame(steps[0]), frame(steps[-1])
-    both = Image.new("RGB", (canvas.width, canvas.height * 2))
-    both.paste(first, (0, 0))
-    both.paste(last, (0, canvas.height))
-    palette = both.quantize(256, method=Image.Quantize.MEDIANCUT)
+    palette = _palette(first, last)
     rest = (frame(k).quantize(palette=palette, dither=Image.Dither.NONE) for k in steps[1:])
     buffer = io.BytesIO()
     first.quantize(palette=palette, dither=Image.Dither.NONE).save(

@@ -235,11 +235,13 @@ def test_the_figure_opens_on_the_step_asked_for():
     assert fig.layout.sliders[0].active == 7 and len(fig.layout.sliders[0].steps) == len(fig.frames)
 
 
-def test_play_runs_frames_in_the_browser_at_the_chosen_speed():
-    fig = animation_figure(conv_scene(TEXTBOOK, EDGE), duration=250)
-    play, pause = fig.layout.updatemenus[0].buttons
-    assert play.method == "animate" and play.args[0] is None and play.args[1]["frame"]["duration"] == 250
+def test_play_runs_frames_in_the_browser_from_the_current_step_at_the_chosen_speed():
+    fig = animation_figure(conv_scene(TEXTBOOK, EDGE), step=6, duration=250)
+    play, pause, restart = fig.layout.updatemenus[0].buttons
+    assert play.method == "animate" and list(play.args[0]) == ["6", "7", "8"]
+    assert play.args[1]["frame"]["duration"] == 250 and play.args[1]["fromcurrent"]
     assert list(pause.args[0]) == [None]
+    assert restart.args[0] is None and not restart.args[1]["fromcurrent"]
     assert [list(s.args[0]) for s in fig.layout.sliders[0].steps] == [[str(k)] for k in range(9)]
 
 

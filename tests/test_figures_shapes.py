@@ -145,3 +145,14 @@ def test_builders_are_pure():
     source = inspect.getsource(shapes)
     assert "streamlit" not in source and "session_state" not in source
     assert isinstance(receptive_field_figure((1, 4, 4), plan((1, 4, 4), [Pool(2)]), 0, (1, 1)), go.Figure)
+
+
+def test_titles_name_what_is_never_read():
+    assert window_strip(10, 3, 2, (1, 1), 2, title="Axis L").layout.title.text == (
+        "Axis L: positions 0, 2, 4, 6 and 8 never read")                  # dilation 2 at stride 2: odd taps only
+    assert window_strip(8, 3, 2).layout.title.text == "Position 7 never read"
+    assert window_grid((14, 11), (2, 3), (3, 2), ((0, 0),) * 2, (1, 1), (5, 5)).layout.title.text == (
+        "Never read: rows 2, 5, 8 and 11")
+    assert window_grid((6, 6), (3, 3), (1, 1), ((0, 0),) * 2, (1, 1), (4, 4)).layout.title.text == (
+        "Every input position is read")
+    assert "…" in window_strip(40, 1, 3).layout.title.text

@@ -25,7 +25,7 @@ def test_the_issue_example_skips_only_padding():
     # input position, 31, is read; only the final padding position goes unread
     assert conv_axis(32, kernel_size=5, stride=2, before=2, after=2).note == (
         "31 / 2 is not exact (remainder 1): the last window stops 1 position short of the end of the "
-        "padded input, so only padding is skipped, every input position is still read.")
+        "padded input, so what it skips there is only padding.")
 
 
 def test_uneven_padding_is_written_as_a_sum():
@@ -55,7 +55,7 @@ def test_an_inexact_division_names_the_input_rows_never_read():
 def test_an_inexact_division_that_only_skips_padding_says_so():
     # windows start at −1, 1 and 3 and read −1…4: all of the input, only the right padding (5) is skipped
     note = conv_axis(5, kernel_size=2, stride=2, before=1, after=1).note
-    assert "only padding is skipped, every input position is still read" in note
+    assert "what it skips there is only padding" in note
 
 
 def _trailing_unread(size: int, kernel: int, stride: int, before: int, after: int, dilation: int, windows: int):
@@ -67,7 +67,7 @@ def _trailing_unread(size: int, kernel: int, stride: int, before: int, after: in
 
 def _expected_note_ending(real: list[int]) -> str:
     if not real:
-        return "only padding is skipped, every input position is still read."
+        return "what it skips there is only padding."
     if len(real) == 1:
         return f"input position {real[0]} (counting from 0) is never read."
     return f"input positions {real[0]}–{real[-1]} (counting from 0) are never read."

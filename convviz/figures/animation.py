@@ -75,7 +75,7 @@ def text_px(labels: np.ndarray, cell_px: float) -> int:
     (20, 8)
     """
     longest = max((len(t) for t in np.ravel(labels)), default=1)
-    return int(np.clip(min(cell_px * 0.36, cell_px * 0.86 / (0.6 * max(longest, 2))), 7, 20))
+    return int(np.clip(min(cell_px * 0.36, cell_px * 0.8 / (0.6 * max(longest, 2))), 7, 20))
 
 
 def _grid_traces(scene: Scene, cell_px: float) -> list[go.Heatmap]:
@@ -140,17 +140,22 @@ def _click_layer(scene: Scene, cell_px: float) -> go.Scatter:
 
 
 def _controls(shown: range, step: int, steps: int, duration: int) -> dict:
-    """Play and pause buttons and a slider over every step with a frame, all run by Plotly."""
+    """Play, pause and restart buttons and a slider over every step with a frame, all run by Plotly.
+
+    Plotly only knows where it is once it has animated, so Play lists the frames from `step`
+    on; after a pause or a drag of the slider, ``fromcurrent`` carries on from there.
+    """
     play = {**_STILL, "fromcurrent": True, "frame": {"duration": duration, "redraw": True}}
     return dict(
         updatemenus=[dict(
             type="buttons", direction="left", x=0, y=0, xanchor="left", yanchor="top", pad=dict(t=44, r=10),
             showactive=False, font=dict(FONT, size=15), bgcolor="#f3f4f6", bordercolor="#d0d4da",
-            buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
-                     dict(label="❚❚ Pause", method="animate", args=[[None], _STILL])],
+            buttons=[dict(label="▶ Play", method="animate", args=[[str(k) for k in range(step, shown.stop)], play]),
+                     dict(label="❚❚ Pause", method="animate", args=[[None], _STILL]),
+                     dict(label="⏮ Restart", method="animate", args=[None, {**play, "fromcurrent": False}])],
         )],
         sliders=[dict(
-            active=step - shown.start, x=0.2, len=0.8, y=0, yanchor="top", pad=dict(t=30, b=0),
+            active=step - shown.start, x=0.3, len=0.7, y=0, yanchor="top", pad=dict(t=30, b=0),
             steps=[dict(method="animate", label=str(k + 1), args=[[str(k)], _STILL]) for k in shown],
             currentvalue=dict(prefix="Step ", suffix=f" of {steps}", font=dict(FONT, size=15), xanchor="left"),
             font=dict(color="rgba(0,0,0,0)", size=1), ticklen=0, minorticklen=0, tickcolor="rgba(0,0,0,0)",
@@ -182,7 +187,7 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
     n = len(scene.steps)
     step = min(max(step, 0), n - 1)
     rows, cols = scene.board
-    cell_px = float(np.clip(1040 / cols, 22, 64))
+    cell_px = float(np.clip(960 / cols, 22, 64))
     shown = frame_range(n, step, max_frames)
     words_px = max(len(scene.steps[k].lines) for k in shown) * _LINE_PX + len(scene.formula) * _FORMULA_PX + 30
     board_px = rows * cell_px

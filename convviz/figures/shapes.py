@@ -23,10 +23,11 @@ from ..layers import FUNCTIONS, Step, contributing_units, kind
 from .style import FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, WINDOW
 
 EMPTY, PADDING, READ, UNREAD, TAP, GAP = range(6)
-COLOURS = ("#ffffff", PADDING_FILL, "#c3d7ef", "#ff8787", WINDOW, "#ffe3bf")
+INPUT = "#c9dcf2"        # pale blue: clearly not the grey of padding, even on a washed-out projector
+COLOURS = ("#ffffff", PADDING_FILL, INPUT, "#ffa3a3", WINDOW, "#ffe3bf")
 LABELS = ("", "padding", "input, read", "input, never read", "window taps", "skipped by dilation")
 OUTSIDE, UNIT, FEEDS, CHOSEN = range(4)
-FIELD_COLOURS = (PADDING_FILL, "#e9eef5", "#ffc078", HIGHLIGHT)
+FIELD_COLOURS = (PADDING_FILL, INPUT, "#ffb35c", HIGHLIGHT)
 FIELD_LABELS = ("padding", "unit", "feeds the chosen unit", "the chosen unit")
 GRID_LIMIT = 128     # cells per side beyond which a grid is too fine to read
 ZOOM_LIMIT = 40      # longer sides of the receptive-field panels show only the part around the region
@@ -72,6 +73,15 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     return fig
 
 
+def _unread(word: str, size: int, read: set[int]) -> str:
+    """``"rows 2, 5 and 8"``: the positions along one axis that no window reads, or ``""``."""
+    missed = [str(p) for p in range(size) if p not in read]
+    if len(missed) > 8:
+        missed = [*missed[:3], "…", *missed[-3:]]
+    return f"{word} {', '.join(missed[:-1])} and {missed[-1]}" if len(missed) > 1 else (
+        f"{word[:-1]} {missed[0]}" if missed else "")
+
+
 def _taps(output: int, kernel_size: int, stride: int, dilation: int) -> list[list[int]]:
     """Padded-coordinate positions each window reads."""
     return [[i * stride + t * dilation for t in range(kernel_size)] for i in range(output)]
@@ -83,7 +93,8 @@ def window_strip(
 ) -> go.Figure:
     """One axis: the input (with padding) on top, and below it one row per window position.
 
-    Input positions no window reads are marked; with a remainder they sit at the end.
+    Input positions no window reads are marked and named in the title: with a remainder they
+    sit at the end; with a stride longer than the window, or dilation, between windows too.
 
     Parameters
     ----------
@@ -124,6 +135,9 @@ def window_strip(
     present = sorted({int(v) for v in np.unique(z)} - {EMPTY})
     _legend(fig, [(LABELS[c], COLOURS[c]) for c in present])
     cell = _cell_size(z.shape[0], cols)
+    missed = _unread("positions", size, read)
+    title = f"{title}: {missed} never read" if missed and title else (f"{missed} never read".capitalize()
+                                                                      if missed else title)
     _layout(fig, title, 120 + cell * z.shape[0] + (30 if title else 0))
     fig.update_yaxes(tickmode="array", tickvals=list(range(len(labels))), ticktext=labels, tickfont=dict(size=14))
     return fig
@@ -134,6 +148,8 @@ def window_grid(
     dilation: Sequence[int], output: Sequence[int], title: str = "",
 ) -> go.Figure:
     """Two axes: the padded input, the first and the last window, and the rows/columns never read.
+
+    Unless a `title` is given, the title names the rows and columns never read.
 
     Examples
     --------
@@ -159,8 +175,10 @@ def window_grid(
     labels = (*LABELS[:TAP], "last window", "first window")
     present = sorted({int(v) for v in np.unique(z)} - {EMPTY})
     _legend(fig, [(labels[c], colours[c]) for c in present])
+    missed = " and ".join(filter(None, (_unread("rows", h, rread), _unread("columns", w, cread))))
+    title = title or (f"Never read: {missed}" if missed else "Every input position is read")
     cell = _cell_size(rows, cols)
-    return _layout(fig, title, 130 + cell * rows + (30 if title else 0))
+    return _layout(fig, title, 130 + cell * rows + 30)
 
 
 def window_figures(
@@ -179,17 +197,18 @@ def window_figures(
             for axis in zip(size, kernel_size, stride, padding, dilation, output, names)]
 
 
-def _view(units: Sequence[int], size: int, field: tuple[int, int] | None) -> tuple[int, int]:
-    """First and last index to draw along one axis: all of it, or around the units when it is long.
+def _view(units: Sequence[int], size: int, field: tuple[int, int] | None) -> tuple[int, int, bool]:
+    """First and last index to draw along one axis, and whether that is only a part of it.
 
-    On the input (`field` given), the view also reaches over the receptive field's padding.
+    A long axis is drawn around the units only. On the input (`field` given), the view also
+    reaches over the part of the receptive field that lies in the padding.
     """
     low, high = (min(0, field[0]), max(size - 1, field[1])) if field else (0, size - 1)
     if high - low + 1 <= ZOOM_LIMIT:
-        return low, high
+        return low, high, False
     first, last = field if field else ((units[0], units[-1]) if units else (0, 0))
     margin = max(3, (last - first + 1) // 2)
-    return max(low, first - margin), min(high, last + margin)
+    return max(low, first - margin), min(high, last + margin), first - margin > low or last + margin < high
 
 
 def receptive_field_figure(
@@ -219,15 +238,13 @@ def receptive_field_figure(
         units, size = spans[i + 1], input_shape[1:] if i < 0 else steps[i].shape[1:]
         limits = [_view(axis_units, n, field[axis] if i < 0 else None) for axis, (axis_units, n) in
                   enumerate(zip(units, size))]
-        (top, bottom), (left, right) = limits
+        (top, bottom, zoom_r), (left, right, zoom_c) = limits
+        zoomed = ", zoomed" if zoom_r or zoom_c else ""
         r, c = np.arange(top, bottom + 1)[:, None], np.arange(left, right + 1)[None, :]
         z = np.where((r >= 0) & (r < size[0]) & (c >= 0) & (c < size[1]), UNIT, OUTSIDE)
         z[np.ix_([u - top for u in units[0] if top <= u <= bottom], [u - left for u in units[1] if left <= u <= right])
           ] = CHOSEN if i == index else FEEDS
         fig.add_trace(_grid(z, FIELD_COLOURS, x0=left, y0=top), row=1, col=col)
-        zoomed = ", zoomed" if (bottom - top + 1, right - left + 1) != (
-            max(size[0] - 1, field[0][1] if i < 0 else 0) - min(0, field[0][0] if i < 0 else 0) + 1,
-            max(size[1] - 1, field[1][1] if i < 0 else 0) - min(0, field[1][0] if i < 0 else 0) + 1) else ""
         fig.layout.annotations[col - 1].text += (f"<br>unit ({unit[0]}, {unit[1]}){zoomed}" if i == index else
                                                  f"<br>{len(units[0])}×{len(units[1])} of {size[0]}×{size[1]}{zoomed}")
         if i < 0:
