@@ -6,8 +6,10 @@ import numpy as np
 import streamlit as st
 
 from convviz.arguments import padding_per_side
+from convviz.export import keras_code, pytorch_code
 from convviz.figures.playground import DISPLAYS, colour_map, image_figure, inspect_figure, jpeg_uri
 from convviz.images import encode_png
+from convviz.layers import Activation, Conv, Pool
 from convviz.pipeline import feature_maps, input_channels
 from convviz.steps import conv2d_steps
 from widgets.image_picker import IMAGE_SETTINGS, image_picker
@@ -81,6 +83,15 @@ with results.expander("Output size, worked out", expanded=False):
     for axis, worked in zip(("pooled height", "pooled width"), result.pool_formulas):
         st.markdown(f"**{axis}:** {worked.text}" + (f"  \n{worked.note}" if worked.note else ""))
 
+groups = x.shape[0] if colour == "each channel" else 1
+as_layers = [Conv(groups * len(choice.kernels), choice.kernels[0].shape, layer.stride, layer.padding,
+                  layer.dilation, groups, padding_mode=layer.padding_mode)]
+as_layers += [Activation(after[0])] if after[0] != "none" else []
+as_layers += [Pool(after[2], after[3], mode=after[1])] if after[1] != "none" else []
+with results.expander("This layer as PyTorch or Keras code"):
+    torch_tab, keras_tab = st.tabs(["PyTorch", "Keras"])
+    torch_tab.code(pytorch_code(x.shape, as_layers), language="python")
+    keras_tab.code(keras_code(x.shape, as_layers), language="python")
 display = results.radio("Show feature maps as", list(DISPLAYS), key=key(PAGE, "display"), horizontal=True,
                    format_func=lambda d: DISPLAYS[d])
 out_h, out_w = result.maps[0].shape[-2:]

@@ -90,3 +90,10 @@ def test_tampered_query_values_fall_back_with_a_notice():
     assert at.slider(key="playground.stride").value == 1
     assert at.selectbox(key="playground.kernel").value == "sobel_x"
     assert len(at.warning) >= 3
+
+
+def test_the_layer_is_shown_as_pytorch_and_keras_code(at):
+    at.radio(key="playground.padding").set_value("valid").run()
+    code = [c.value for c in at.code]
+    assert any("nn.Conv2d(1, 1, kernel_size=3" in c for c in code), code
+    assert any("layers.Conv2D(1, 3" in c for c in code), code
