@@ -142,5 +142,6 @@ else:
     st.plotly_chart(inspect_figure(steps, 0, 0, names), key=key(PAGE, "inspect"), config={"displayModeBar": False})
     st.page_link("pages/step_by_step.py", label="Step through this window, multiply by multiply →",
                  icon=":material/footprint:",
-                 query_params={"grid": "image patch", "row": str(max(top, 0)), "col": str(max(left, 0)),
-                               **{k: str(v) for k, v in st.query_params.items() if k in SCHEMA}})
+                 query_params={**{n: s.dump(value(PAGE, n)) for n, s in {**IMAGE_SETTINGS, **KERNEL_SETTINGS,
+                                                                             **LAYER_SETTINGS}.items()},
+                               "grid": "image patch", "row": str(max(top, 0)), "col": str(max(left, 0))})

@@ -29,6 +29,7 @@ MAX_FRAMES = 1600
 SPEEDS = {"slow": 1200, "normal": 600, "fast": 250}  #: milliseconds per step
 _STILL = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
 _LINE_PX, _FORMULA_PX, _TOP_PX, _BOTTOM_PX = 27, 23, 48, 96
+_SMALLEST_CELL_PX = 15
 
 
 def frame_range(steps: int, step: int, max_frames: int = MAX_FRAMES) -> range:
@@ -82,8 +83,10 @@ def _grid_traces(scene: Scene, cell_px: float) -> list[go.Heatmap]:
     traces = []
     for g in scene.grids:
         x, y = g.left + np.arange(g.shape[1]), g.top + np.arange(g.shape[0])
-        common = dict(x=x, y=y, texttemplate="%{text}", hoverinfo="skip", showscale=False)
         font_px = text_px(g.labels, cell_px)
+        common = dict(x=x, y=y, texttemplate="%{text}", hoverinfo="skip", showscale=False)
+        if cell_px < _SMALLEST_CELL_PX:  # numbers would overlap: colours only, each number on hover
+            common.update(texttemplate="", hoverinfo=None, hovertemplate="%{text}<extra></extra>")
         if g.colors == "plain":
             z = np.where(g.padding, np.nan, 0.0)
             traces.append(go.Heatmap(z=z, text=g.labels, colorscale=[[0, BLANK_FILL], [1, BLANK_FILL]], **common))
@@ -152,7 +155,7 @@ def _controls(shown: range, step: int, steps: int, duration: int) -> dict:
             showactive=False, font=dict(FONT, size=15), bgcolor="#f3f4f6", bordercolor="#d0d4da",
             buttons=[dict(label="▶ Play", method="animate", args=[[str(k) for k in range(step, shown.stop)], play]),
                      dict(label="❚❚ Pause", method="animate", args=[[None], _STILL]),
-                     dict(label="⏮ Restart", method="animate", args=[None, {**play, "fromcurrent": False}])],
+                     dict(label="↺ Restart", method="animate", args=[None, {**play, "fromcurrent": False}])],
         )],
         sliders=[dict(
             active=step - shown.start, x=0.3, len=0.7, y=0, yanchor="top", pad=dict(t=30, b=0),
@@ -187,7 +190,7 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
     n = len(scene.steps)
     step = min(max(step, 0), n - 1)
     rows, cols = scene.board
-    cell_px = float(np.clip(960 / cols, 22, 64))
+    cell_px = float(np.clip(960 / cols, 6, 64))
     shown = frame_range(n, step, max_frames)
     words_px = max(len(scene.steps[k].lines) for k in shown) * _LINE_PX + len(scene.formula) * _FORMULA_PX + 30
     board_px = rows * cell_px
@@ -211,7 +214,7 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
     else:
         add(go.Scatter(mode="lines", fill="toself", fillcolor=BLANK_FILL, line=dict(width=0), **now[0]), moves=True)
     grid = _lines(scene)
-    add(go.Scatter(mode="lines", line=dict(color="white", width=2), **grid["white"]))
+    add(go.Scatter(mode="lines", line=dict(color="white", width=float(np.clip(cell_px / 16, 0.5, 2))), **grid["white"]))
     add(go.Scatter(mode="lines", line=dict(color=INK, width=1.5), **grid["dark"]))
     add(go.Scatter(mode="lines", fill="toself", fillcolor=WINDOW_FILL, line=dict(color=WINDOW, width=3), **now[1]),
         moves=True)
