@@ -97,3 +97,10 @@ def test_the_layer_is_shown_as_pytorch_and_keras_code(at):
     code = [c.value for c in at.code]
     assert any("nn.Conv2d(1, 1, kernel_size=3" in c for c in code), code
     assert any("layers.Conv2D(1, 3" in c for c in code), code
+
+
+@pytest.mark.parametrize("weights", ["1,2;3", "a,b;c,d", "nan,1;1,1", ";".join(["1"] * 16)])
+def test_tampered_kernel_values_fall_back_with_a_notice(weights):
+    at = open_page(PAGE, {"kernel": "custom", "weights": weights})
+    assert not at.exception
+    assert any("weights" in w.value for w in at.warning)

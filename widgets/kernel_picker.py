@@ -18,7 +18,7 @@ from convviz.kernels import (
     PRESETS, describe_kernel, flip_kernel, make_kernel, normalize_kernel, random_kernel,
 )
 from widgets.sketch import sketch
-from widgets.url_state import SCHEMA, key, set_value, value
+from widgets.url_state import SCHEMA, decode_weights, encode_weights, key, set_value, value
 
 KERNEL_SETTINGS = {
     name: SCHEMA[name]
@@ -34,19 +34,6 @@ class KernelChoice:
     kernels: tuple[np.ndarray, ...]
     names: tuple[str, ...]
     bias: float
-
-
-def encode_weights(kernel: np.ndarray) -> str:
-    """``[[1, 0], [0, 1]]`` → ``"1,0;0,1"`` (for the URL)."""
-    return ";".join(",".join(f"{v:g}" for v in row) for row in np.asarray(kernel))
-
-
-def decode_weights(text: str) -> np.ndarray:
-    """Inverse of :func:`encode_weights`; raises ValueError for text that is not a grid."""
-    rows = [[float(v) for v in row.split(",")] for row in text.split(";") if row]
-    if not rows or len({len(r) for r in rows}) != 1:
-        raise ValueError(f"kernel values {text!r} are not a rectangular grid")
-    return np.array(rows)
 
 
 def _label(name: str) -> str:

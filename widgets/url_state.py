@@ -11,14 +11,16 @@ default and come back as notices for the page to show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import streamlit as st
 
+import numpy as np
+
 from convviz.images import SAMPLES
-from convviz.kernels import PRESETS
+from convviz.kernels import PRESETS, validate_kernel
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Setting:
     choices: tuple = ()
     low: float | None = None
     high: float | None = None
+    check: Callable[[str], object] | None = None  # raises ValueError for text it refuses
 
     def parse(self, text: str) -> Any:
         """Turn URL text into a value, or raise ValueError saying why it is not allowed."""
@@ -45,6 +48,8 @@ class Setting:
                 raise ValueError("not a number")
         else:
             value = text
+            if self.check is not None and text:
+                self.check(text)
         if self.choices and value not in self.choices:
             raise ValueError(f"{text!r} is not one of the choices")
         if self.low is not None and value < self.low or self.high is not None and value > self.high:
@@ -62,6 +67,22 @@ class Setting:
         return replace(self, **changes)
 
 
+def encode_weights(kernel: np.ndarray) -> str:
+    """``[[1, 0], [0, 1]]`` → ``"1,0;0,1"`` (for the URL)."""
+    return ";".join(",".join(f"{v:g}" for v in row) for row in np.asarray(kernel))
+
+
+def decode_weights(text: str) -> np.ndarray:
+    """Inverse of :func:`encode_weights`; raises ValueError for text that is not a grid."""
+    try:
+        rows = [[float(v) for v in row.split(",")] for row in text.split(";") if row]
+    except ValueError:
+        raise ValueError(f"kernel values {text!r} are not numbers") from None
+    if not rows or len({len(r) for r in rows}) != 1:
+        raise ValueError(f"kernel values {text!r} are not a rectangular grid")
+    return validate_kernel(rows)
+
+
 _AXIS = Setting(1, low=1, high=8)
 SCHEMA: dict[str, Setting] = {
     # what is convolved
@@ -73,7 +94,7 @@ SCHEMA: dict[str, Setting] = {
     "ksize": Setting(3, low=1, high=15),
     "kwidth": Setting(3, low=1, high=15),
     "sigma": Setting(1.0, low=0.1, high=10.0),
-    "weights": Setting(""),
+    "weights": Setting("", check=decode_weights),
     "seed": Setting(0, low=0, high=10**6),
     "normalise": Setting(False),
     "flip": Setting(False),
