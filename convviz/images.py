@@ -2,8 +2,7 @@
 
 Every upload goes through :func:`load_image`, which either returns a
 :class:`LoadedImage` (pixels as ``float32`` in 0..255, shape ``(H, W, 3)``) or
-raises :class:`ImageError` with a message written for a student. The bundled
-pictures are listed in :data:`SAMPLES` and loaded with :func:`load_sample`.
+raises :class:`ImageError` with a message written for a student.
 """
 
 from __future__ import annotations
@@ -11,16 +10,13 @@ from __future__ import annotations
 import io
 import re
 import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from types import MappingProxyType
 
 import numpy as np
 from PIL import ExifTags, Image
 
-__all__ = ["MAX_ASPECT", "MAX_PIXELS", "SAMPLES", "ImageError", "LoadedImage", "Sample",
-           "encode_jpeg", "encode_png", "load_image", "load_sample", "to_grayscale"]
+__all__ = ["MAX_ASPECT", "MAX_PIXELS", "ImageError", "LoadedImage", "encode_jpeg", "encode_png", "load_image",
+           "to_grayscale"]
 
 #: Largest accepted image, in pixels (width × height), checked before decoding.
 #: 50 megapixels admits every phone photo in common use (8160×6120 ≈ 49.9 MP)
@@ -34,7 +30,6 @@ MAX_ASPECT = 20
 
 _FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF")  # JPEG also opens MPO
 _FORMAT_NAMES = "PNG, JPEG, GIF, BMP, WebP or TIFF"
-_SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_images"
 # EXIF orientation tag value -> the turn that makes the stored pixels upright.
 _UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
             4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
@@ -70,26 +65,6 @@ class LoadedImage:
     mode: str
     format: str
     notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Sample:
-    """A picture shipped with convviz: its file name and a one-line description."""
-
-    filename: str
-    description: str
-
-
-SAMPLES: Mapping[str, Sample] = MappingProxyType({
-    "Astronaut": Sample("astronaut.jpg", "NASA portrait of Eileen Collins: face, suit, flag."),
-    "Camera man": Sample("camera.png", "Grey photo of a man at a tripod: edges, smooth sky."),
-    "Coffee": Sample("coffee.jpg", "Espresso cup on a wooden table: ellipses, wood grain."),
-    "Cat": Sample("chelsea.jpg", "Chelsea the cat: fur texture and whiskers."),
-    "Checkerboard": Sample("checkerboard.png", "8×8 board of 8-pixel squares: pure edges."),
-    "Shapes": Sample("shapes.png", "White circle, square and triangle on black."),
-    "Text": Sample("text.png", "Black words on white: thin strokes and corners."),
-    "Digit": Sample("digit.png", "A handwritten-style 7 at 28×28, the size of MNIST."),
-})
 
 
 def load_image(data: bytes, max_side: int = 512) -> LoadedImage:
@@ -351,16 +326,3 @@ def _encode(array: np.ndarray, fmt: str, **options: int) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(np.clip(np.rint(values), 0, 255).astype(np.uint8)).save(buffer, fmt, **options)
     return buffer.getvalue()
-
-
-def load_sample(name: str, max_side: int = 512) -> LoadedImage:
-    """Load one of the pictures listed in :data:`SAMPLES` by its display name.
-
-    Examples
-    --------
-    >>> load_sample("Checkerboard").pixels.shape
-    (64, 64, 3)
-    """
-    if name not in SAMPLES:
-        raise ValueError(f"unknown sample {name!r}; choose one of: {', '.join(SAMPLES)}")
-    return load_image((_SAMPLE_DIR / SAMPLES[name].filename).read_bytes(), max_side)

@@ -15,16 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageOps
 
+from convviz.samples import SAMPLES, load_sample
 from convviz.images import (
     MAX_ASPECT,
     MAX_PIXELS,
-    SAMPLES,
     ImageError,
     LoadedImage,
     encode_jpeg,
     encode_png,
     load_image,
-    load_sample,
     to_grayscale,
 )
 

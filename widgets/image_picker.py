@@ -7,8 +7,9 @@ import hashlib
 import streamlit as st
 
 from convviz.images import (
-    MAX_ASPECT, MAX_PIXELS, SAMPLES, ImageError, LoadedImage, encode_png, load_image, load_sample,
+    MAX_ASPECT, MAX_PIXELS, ImageError, LoadedImage, encode_png, load_image,
 )
+from convviz.samples import SAMPLES, load_sample
 from widgets.sketch import sketch
 from widgets.url_state import SCHEMA, key, value
 

@@ -19,7 +19,7 @@ import streamlit as st
 
 import numpy as np
 
-from convviz.images import SAMPLES
+from convviz.samples import SAMPLES
 from convviz.kernels import PRESETS, validate_kernel
 
 
