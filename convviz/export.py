@@ -295,7 +295,7 @@ def pytorch_code(input_shape: Sequence[int], layers: Sequence[Layer]) -> str:
     A stack becomes an ``nn.Sequential`` (one module per layer, each output shape in a
     comment); a single layer becomes one module. Raises ValueError if a layer is impossible.
 
-    >>> from convviz.layers import PRESETS
+    >>> from convviz.presets import PRESETS
     >>> print(pytorch_code((1, 32, 32), PRESETS["LeNet-5"].layers[:3]))
     import torch
     from torch import nn

@@ -6,7 +6,8 @@ import streamlit as st
 from convviz import padding_per_side
 from convviz.export import COLUMNS, from_record, keras_code, pytorch_code, stack_from_text, stack_to_text, to_record
 from convviz.figures.shapes import receptive_field_figure, window_figures
-from convviz.layers import FUNCTIONS, KINDS, PRESETS, kind, plan, standard_equivalent, totals
+from convviz.layers import FUNCTIONS, KINDS, kind, plan, standard_equivalent, totals
+from convviz.presets import PRESETS
 from convviz.solvers import OPERATIONS, explain_output_size, input_sizes, output_size, same_padding
 from widgets.url_state import SCHEMA, key, publish, restore, set_value, value
 

@@ -15,8 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convviz.export import from_record, keras_code, pytorch_code, stack_from_text, stack_to_text, to_record
+from convviz.presets import PRESETS
 from convviz.layers import (
-    PRESETS, Activation, Conv, ConvTranspose, DepthwiseConv, Flatten, Linear, Pointwise, Pool, plan,
+    Activation, Conv, ConvTranspose, DepthwiseConv, Flatten, Linear, Pointwise, Pool, plan,
 )
 from strategies import QUICK
 

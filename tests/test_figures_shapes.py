@@ -16,7 +16,8 @@ from convviz.figures.shapes import (
     CHOSEN, FEEDS, GAP, OUTSIDE, PADDING, READ, TAP, UNREAD, receptive_field_figure, window_figures, window_grid,
     window_strip,
 )
-from convviz.layers import PRESETS, Conv, Flatten, Pool, plan
+from convviz.layers import Conv, Flatten, Pool, plan
+from convviz.presets import PRESETS
 from strategies import FAST
 
 

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convviz import conv_output_size, pool_output_size
+from convviz.presets import PRESETS
 from convviz.layers import (
-    KINDS, PRESETS, Activation, Conv, ConvTranspose, DepthwiseConv, Flatten, Linear, Pointwise, Pool,
+    KINDS, Activation, Conv, ConvTranspose, DepthwiseConv, Flatten, Linear, Pointwise, Pool,
     contributing_units, kind, plan, standard_equivalent, totals,
 )
 from strategies import FAST

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from convviz.export import stack_to_text
-from convviz.layers import PRESETS
+from convviz.presets import PRESETS
 from widgets.url_state import SCHEMA
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "shapes.py")
