@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arguments import IntOrTuple, as_float_array, per_axis
+from .formulas import MINUS
 
 MAX_KERNEL_SIDE = 15
 _ANY = tuple(range(1, MAX_KERNEL_SIDE + 1))
@@ -323,7 +324,8 @@ def describe_kernel(kernel: object) -> str:
     elif abs(total) <= tol:
         sentences = ["Sums to 0: responds only to change (edges); flat regions go to 0."]
     else:
-        sentences = [f"Sums to {total:.3g}: flat regions come out {total:.3g} times as bright."]
+        times = f"{total:.3g}".replace("-", MINUS)
+        sentences = [f"Sums to {times}: flat regions come out multiplied by {times}."]
     if np.count_nonzero(k) == 1:
         sentences.append("It has one non-zero weight, so it copies one pixel, scaled.")
     elif (k >= 0).all():

@@ -13,12 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def open_page(path: str, query: dict[str, str] | None = None, timeout: float = 60) -> AppTest:
-    """Run app.py, switch to the page at `path` (e.g. ``"pages/playground.py"``), return it."""
+    """Run app.py, switch to the page at `path` (e.g. ``"pages/feature_maps.py"``), return it."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for name, value in (query or {}).items():
         at.query_params[name] = value
     at.run()
-    if path != "pages/playground.py":
+    if path != "pages/feature_maps.py":
         at.switch_page(path)
         for name, value in (query or {}).items():
             at.query_params[name] = value

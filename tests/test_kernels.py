@@ -251,7 +251,8 @@ def test_describe_names_what_the_sum_means():
     assert "gives the same result" in describe_kernel(make_kernel("box blur"))
     assert describe_kernel(make_kernel("sobel x")).startswith("Sums to 0: responds only to change")
     assert "true convolution gives a different result" in describe_kernel(make_kernel("sobel x"))
-    assert describe_kernel([[2.0]]).startswith("Sums to 2: flat regions come out 2 times")
+    assert describe_kernel([[2.0]]).startswith("Sums to 2: flat regions come out multiplied by 2.")
+    assert describe_kernel([[0, -4], [1, 0]]).startswith("Sums to −3: flat regions come out multiplied by −3.")
     assert "copies one pixel" in describe_kernel(make_kernel("identity"))
     assert describe_kernel(np.zeros((2, 2))) == "All weights are 0: the output is 0 everywhere."
 

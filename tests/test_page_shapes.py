@@ -11,7 +11,7 @@ from convviz.export import stack_to_text
 from convviz.presets import PRESETS
 from widgets.url_state import SCHEMA
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "shapes.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "shape_arithmetic.py")
 EDITOR = "shapes.editor"
 
 

@@ -25,6 +25,7 @@ KERNEL_SETTINGS = {
     for name in ("kernel", "ksize", "kwidth", "sigma", "weights", "seed", "normalise", "flip", "bank", "bias")
 }
 _SOURCES = {"custom": "Custom values…", "drawn": "Drawn…", "random": "Random"}
+_TITLES = {"custom": "Custom kernel", "drawn": "Drawn kernel", "random": "Random kernel"}
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,10 @@ def _base_kernel(page: str, name: str) -> np.ndarray | None:
             return None
         return kernel_from_drawing(drawing, shape, zero_mean=True)
     grid = decode_weights(value(page, "weights") or "0,0,0;0,1,0;0,0,0")
+    columns = [str(c + 1) for c in range(grid.shape[1])]
     edited = st.data_editor(
-        pd.DataFrame(grid), key=key(page, "grid"), hide_index=True, num_rows="fixed",
-        column_config={c: st.column_config.NumberColumn(str(c + 1), format="%g") for c in range(grid.shape[1])},
+        pd.DataFrame(grid, columns=columns), key=key(page, "grid"), hide_index=True, num_rows="fixed",
+        column_config={c: st.column_config.NumberColumn(format="%g") for c in columns},
     )
     return np.asarray(edited, dtype=float)
 
@@ -105,7 +107,7 @@ def kernel_picker(page: str, bank: bool = True) -> KernelChoice | None:
         st.rerun()
     if name == "custom":
         set_value(page, "weights", encode_weights(kernel))
-    kernels, names = [kernel], [_label(name)]
+    kernels, names = [kernel], [PRESETS[name].name if name in PRESETS else _TITLES[name]]
     if bank:
         extra = st.multiselect(
             "Filter bank: more kernels, one feature map each", [p for p in PRESETS if p != name],

@@ -25,11 +25,11 @@ _HTML = """
 """
 
 _CSS = """
-.sketch { display: inline-flex; flex-direction: column; gap: .5rem; font-family: sans-serif; }
+.sketch { display: flex; width: 100%; max-width: 280px; flex-direction: column; gap: .5rem; font-family: inherit; }
 canvas { border: 2px solid #c5c9d3; border-radius: .5rem; touch-action: none; cursor: crosshair;
-         width: 280px; height: 280px; }
+         width: 100%; max-width: 280px; aspect-ratio: 1; }
 .bar { display: flex; gap: 1rem; align-items: center; font-size: .95rem; }
-button { font: inherit; padding: .3rem .9rem; border-radius: .4rem; border: 1px solid #c5c9d3;
+button { font: inherit; color: inherit; padding: .3rem .9rem; border-radius: .4rem; border: 1px solid #c5c9d3;
          background: white; cursor: pointer; }
 """
 

@@ -16,14 +16,18 @@ from .style import CELL_FONT, DIVERGING, FONT, diverging_range, format_number
 
 
 def grid_trace(values: np.ndarray, text: np.ndarray | None = None, colorscale: str = DIVERGING,
-               zrange: tuple[float, float] | None = None, showscale: bool = False) -> go.Heatmap:
-    """A heatmap whose cells show their numbers (true minus signs, short decimals)."""
+               zrange: tuple[float, float] | None = None, showscale: bool = False,
+               width_px: int = 260) -> go.Heatmap:
+    """A heatmap whose cells show their numbers (true minus signs, short decimals).
+
+    The font is sized so the longest number fits a cell when the grid is about `width_px` wide.
+    """
     values = np.asarray(values, dtype=float)
     if text is None:
         text = np.vectorize(format_number, otypes=[str])(values)
     lo, hi = zrange if zrange is not None else diverging_range(values)
     longest = max((len(t) for t in np.ravel(text)), default=1)
-    size = max(8, min(20, int(260 / (max(values.shape) * max(longest, 2) * 0.62))))
+    size = max(8, min(20, int(width_px / (max(values.shape) * max(longest, 2) * 0.75))))
     return go.Heatmap(
         z=values, text=text, texttemplate="%{text}", textfont=dict(CELL_FONT, size=size),
         colorscale=colorscale, zmin=lo, zmax=hi, showscale=showscale, xgap=2, ygap=2,
@@ -52,5 +56,6 @@ def kernel_figure(kernel: np.ndarray, title: str = "") -> go.Figure:
     [['1', '0'], ['0', '1']]
     """
     k = np.asarray(kernel, dtype=float)
-    fig = go.Figure(grid_trace(k))
-    return style_grid(fig, *k.shape, title=title, cell=min(44, max(18, 300 // max(k.shape))))
+    cell = min(52, max(18, 260 // max(k.shape)))
+    fig = go.Figure(grid_trace(k, width_px=cell * max(k.shape)))
+    return style_grid(fig, *k.shape, title=title, cell=cell)

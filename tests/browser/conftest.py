@@ -6,6 +6,7 @@ go to tests/output/screenshots/.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,9 +32,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url() -> str:
-    """Start the app once for the whole browser suite; stop it at the end."""
+@contextlib.contextmanager
+def running_app() -> Iterator[str]:
+    """Start `streamlit run app.py` on a free port, yield its URL once healthy, stop it after."""
     port = _free_port()
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     proc = subprocess.Popen(
@@ -53,12 +55,21 @@ def app_url() -> str:
             proc.kill()
             raise RuntimeError(f"the app did not start:\n{proc.stdout.read() if proc.stdout else ''}")
         time.sleep(0.3)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """One app for the whole browser suite."""
+    with running_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -58,3 +58,61 @@ def test_playground_upload_and_switch_kernel(page, app_url, tmp_path):
     assert _map_source(page) != before
     assert_no_exception(page)
     screenshot(page, "playground-upload-box-blur")
+
+
+def test_typing_a_value_into_the_kernel_grid_changes_the_kernel_and_the_map(page, app_url):
+    page.goto(f"{app_url}/?kernel=custom")
+    wait_for_app(page)
+    page.get_by_role("tab", name="2 · Kernel").click()
+    before = _map_source(page)
+    grid = page.locator("[data-testid='stDataFrame']").first
+    box = grid.bounding_box()            # a header row and three rows of three cells, drawn on a canvas
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] * 1.5 / 4)
+    page.keyboard.press("Enter")
+    page.locator("input.gdg-input").fill("-4")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('weights=0%2C-4%2C0%3B0%2C1%2C0')", timeout=30_000)
+    wait_for_app(page)
+    page.wait_for_function(f"(old) => {{ const j = ({JPEGS})(); return j.length >= 2 && j[1] !== old; }}",
+                           arg=before, timeout=60_000)
+    assert page.get_by_text("Sums to −3").is_visible()
+    assert_no_exception(page)
+    screenshot(page, "playground-kernel-grid")
+
+
+def _stroke(page, canvas, points) -> None:
+    box = canvas.bounding_box()
+    xs = [box["x"] + fx * box["width"] for fx, _ in points]
+    ys = [box["y"] + fy * box["height"] for _, fy in points]
+    page.mouse.move(xs[0], ys[0])
+    page.mouse.down()
+    for x, y in zip(xs[1:], ys[1:]):
+        page.mouse.move(x, y, steps=5)
+    page.mouse.up()
+
+
+def test_drawing_an_input_and_a_kernel(page, app_url):
+    page.goto(f"{app_url}/?image=draw")
+    wait_for_app(page)
+    assert page.get_by_text("Draw something on the canvas").is_visible()
+    _stroke(page, page.locator("canvas").first, [(0.2, 0.2), (0.5, 0.5), (0.8, 0.3)])
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('code')].some(c => c.textContent.includes('1×280×280'))",
+        timeout=30_000,
+    )
+    wait_for_app(page)
+    drawn = _map_source(page)
+    assert_no_exception(page)
+    screenshot(page, "playground-drawn-input")
+
+    page.get_by_role("tab", name="2 · Kernel").click()
+    page.get_by_role("combobox", name="Kernel", exact=True).click()
+    page.get_by_role("option", name="Drawn…").click()
+    wait_for_app(page)
+    assert page.get_by_text("Sketch a pattern; it becomes the kernel").is_visible()
+    _stroke(page, page.locator("canvas >> visible=true").first, [(0.1, 0.5), (0.9, 0.5)])   # a horizontal bar
+    page.wait_for_function(f"(old) => {{ const j = ({JPEGS})(); return j.length >= 2 && j[1] !== old; }}",
+                           arg=drawn, timeout=60_000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    screenshot(page, "playground-drawn-kernel")

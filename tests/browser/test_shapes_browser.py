@@ -14,10 +14,6 @@ def wait_for_drawings(page, *selectors: str) -> None:
 
 def test_shapes_page_renders_the_calculator_and_the_lenet5_stack(page, app_url):
     page.set_viewport_size({"width": 1440, "height": 2400})    # the page scrolls inside the app, not the window
-    # A fresh server whose first visit is a deep link runs pages/shapes.py without app.py (Streamlit
-    # falls back to the pages/ folder), so open the app itself first.
-    page.goto(app_url)
-    wait_for_app(page)
     page.goto(f"{app_url}/shapes?k=3&k_2=3&s=2&s_2=2")
     wait_for_app(page)
     assert_no_exception(page)

@@ -15,8 +15,6 @@ SLIDER_LABEL = f"{CHART} .slider-container text.slider-label"
 
 
 def _open(page, app_url: str, query: str = "") -> None:
-    page.goto(app_url)  # a fresh server learns its pages on the first run; deep links work after it
-    wait_for_app(page)
     page.goto(f"{app_url}/step-by-step{query}")
     wait_for_app(page)
     page.locator(CHART).wait_for()
