@@ -14,8 +14,10 @@ from convviz.images import to_grayscale
 from widgets.image_picker import IMAGE_SETTINGS, image_picker
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls
+from widgets.navigation import require_app
 from widgets.url_state import SCHEMA, key, publish, restore, set_value, value
 
+require_app()
 PAGE, CHART = "step_by_step", key("step_by_step", "chart")
 SETTINGS = {**IMAGE_SETTINGS, **KERNEL_SETTINGS, **LAYER_SETTINGS,
             "kernel": SCHEMA["kernel"].but(default="vertical_edge"), "padding": SCHEMA["padding"].but(default="valid"),

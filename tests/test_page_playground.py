@@ -7,7 +7,7 @@ import pytest
 
 from apptest import jpeg_bytes, messages, open_page, png_bytes
 
-PAGE = "pages/feature_maps.py"
+PAGE = "pages/playground.py"
 
 
 @pytest.fixture

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from apptest import open_page_alone
 from streamlit.testing.v1 import AppTest
 
 from convviz.export import stack_to_text
 from convviz.presets import PRESETS
 from widgets.url_state import SCHEMA
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "shape_arithmetic.py")
 EDITOR = "shapes.editor"
 
 
 def open_shapes(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page_alone("pages/shapes.py", query)
 
 
 def results(at: AppTest):

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import pytest
+from apptest import open_page_alone
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "step_by_step.py")
-
-
 def run(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for name, v in params.items():
-        at.query_params[name] = v
-    return at.run()
+    return open_page_alone("pages/step_by_step.py", params)
 
 
 def animation(at: AppTest) -> dict:

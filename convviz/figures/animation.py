@@ -1,10 +1,15 @@
 """A walkthrough :class:`~convviz.figures.animation_scene.Scene` as a Plotly animation.
 
 The grids are drawn once, as heatmaps with their numbers written in. What moves is drawn
-by a few light scatter traces, and each Plotly frame carries only those: the window, the
-highlighted cell, the covers over outputs not computed yet (or, for a transposed
-convolution, the running totals) and the arithmetic. Play, pause and the slider are
-Plotly's own, so playing runs in the browser without asking the server for anything.
+by a few light scatter traces, and each Plotly frame carries only those: the highlighted
+cell, the covers over outputs not computed yet and the arithmetic. Two things move
+without resending their shapes. The window, whatever its size and dilation, is drawn once
+on a pair of axes laid over the board, and a frame shifts those axes' ranges by the
+window's offset. The running totals of a transposed convolution are drawn once for every
+step, one snapshot below the other on a y axis laid over the board, and a frame scrolls
+that axis to its snapshot (the others fall outside the plot and are clipped). Play,
+pause and the slider are Plotly's own, so playing runs in the browser without asking the
+server for anything.
 
 An invisible layer of markers over the clickable grid carries each cell's step in
 ``customdata``: heatmap clicks are not reported to Streamlit, marker clicks are.
@@ -22,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .animation_scene import Scene, grid_scale, rectangles
+from .animation_scene import Scene, grid_scale, labels, rectangles
 from .style import BLANK_FILL, CELL_FONT, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, WINDOW, WINDOW_FILL
 
 MAX_FRAMES = 1600
@@ -60,13 +65,67 @@ def _cells(cells: np.ndarray) -> list[tuple[int, int, int, int]]:
     return rectangles(cells) if len(cells) else []
 
 
+def _has_marks(scene: Scene) -> bool:
+    return any(len(view.marks) for view in scene.steps)
+
+
+def _cover(rects: list[tuple[int, int, int, int]]) -> dict:
+    """Outline of the cells still blank: the rest of a row and every row below, as one polygon."""
+    if len(rects) != 2:
+        return _path(rects, 0.5)
+    (row, start, _, right), (_, left, bottom, _) = rects
+    return {"x": [start - 0.5, right + 0.5, right + 0.5, left - 0.5, left - 0.5, start - 0.5, start - 0.5],
+            "y": [row - 0.5, row - 0.5, bottom + 0.5, bottom + 0.5, row + 0.5, row + 0.5, row - 0.5]}
+
+
 def dynamic_data(scene: Scene, step: int) -> list[dict]:
     """What changes at `step`, in the order of the figure's moving traces."""
     view = scene.steps[step]
-    first = ({"text": list(scene.running_labels(step)[~scene.grids[scene.running_grid].padding])}
-             if scene.running is not None else _path(scene.hidden(step), 0.5))
-    return [first, _path(_cells(view.window), 0.5), _path(_cells(view.marks), 0.3),
-            _path(_cells(view.current), 0.56), {"text": ["<br>".join(view.lines)]}]
+    covers = [_cover(scene.hidden(step))] if scene.fills is not None else []
+    marks = [_path(_cells(view.marks), 0.3)] if _has_marks(scene) else []
+    return [*covers, *marks, {"text": ["<br>".join(view.lines)]}]
+
+
+def offset(scene: Scene, step: int, part: str) -> tuple[int, int]:
+    """Rows and columns the window or the current cell (`part`) has moved since the first step.
+
+    Neither changes shape from step to step, so the figure draws each once and moves it.
+
+    >>> from convviz.figures.animation_conv import conv_scene
+    >>> offset(conv_scene(np.zeros((5, 5)), np.ones((3, 3)), stride=2), 3, "window")
+    (2, 2)
+    """
+    moved = getattr(scene.steps[step], part).min(axis=0) - getattr(scene.steps[0], part).min(axis=0)
+    return int(moved[0]), int(moved[1])
+
+
+def _ranges(board: tuple[int, int]) -> tuple[list[float], list[float]]:
+    """x and y ranges that show the whole board, row 0 at the top."""
+    rows, cols = board
+    return [-0.6, cols - 0.4], [rows - 0.4, -0.6]
+
+
+def _strip_gap(board: tuple[int, int]) -> int:
+    """Rows between one snapshot of running totals and the next (more than the board holds)."""
+    return board[0] + 2
+
+
+_MOVED = {"window": ("xaxis3", "yaxis3"), "current": ("xaxis4", "yaxis4")}
+_STRIP = "yaxis5"
+
+
+def dynamic_layout(scene: Scene, step: int) -> dict:
+    """Axis ranges that put the window, the current cell and any running totals where `step` has them."""
+    (x0, x1), (y0, y1) = _ranges(scene.board)
+    layout = {}
+    for part, (x_axis, y_axis) in _MOVED.items():
+        dr, dc = offset(scene, step, part)
+        layout[x_axis] = {"range": [round(x0 - dc, 1), round(x1 - dc, 1)]}
+        layout[y_axis] = {"range": [round(y0 - dr, 1), round(y1 - dr, 1)]}
+    if scene.running is not None:
+        shift = step * _strip_gap(scene.board)
+        layout[_STRIP] = {"range": [round(y0 + shift, 1), round(y1 + shift, 1)]}
+    return layout
 
 
 def text_px(labels: np.ndarray, cell_px: float) -> int:
@@ -142,6 +201,19 @@ def _click_layer(scene: Scene, cell_px: float) -> go.Scatter:
                       hovertemplate="%{hovertext}<extra></extra>")
 
 
+def _running_strip(scene: Scene, shown: range, cell_px: float) -> go.Scatter:
+    """The running totals after every shown step, one snapshot below the other on their own y axis."""
+    g = scene.grids[scene.running_grid]
+    steps = np.array(shown)
+    values = scene.running[steps]
+    k, r, c = np.nonzero(np.isfinite(values) & ~g.padding)
+    text = labels(values[k, r, c])
+    return go.Scatter(x=(g.left + c).astype(np.int16), y=(g.top + r + steps[k] * _strip_gap(scene.board)),
+                      text=text.tolist(), mode="text", xaxis="x", yaxis="y5",
+                      textfont=dict(CELL_FONT, size=text_px(text, cell_px), color=INK),
+                      unselected=dict(textfont=dict(color=INK)))
+
+
 def _controls(shown: range, step: int, steps: int, duration: int) -> dict:
     """Play, pause and restart buttons and a slider over every step with a frame, all run by Plotly.
 
@@ -184,8 +256,8 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
 
     Notes
     -----
-    A frame holds five small traces: about 530 bytes of JSON for a 3×3 kernel without
-    dilation, about 950 bytes with dilation (each tap is then its own square).
+    A frame holds at most four small traces and three axis ranges: about 500 bytes of JSON
+    for a 3×3 kernel, dilated or not.
     """
     n = len(scene.steps)
     step = min(max(step, 0), n - 1)
@@ -206,25 +278,25 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
         fig.add_trace(trace)
 
     if scene.running is not None:
-        g = scene.grids[scene.running_grid]
-        r, c = np.nonzero(~g.padding)
-        size = text_px(np.concatenate([scene.running_labels(k).ravel() for k in shown]), cell_px)
-        add(go.Scatter(x=g.left + c, y=g.top + r, mode="text", textfont=dict(CELL_FONT, size=size, color=INK),
-                       unselected=dict(textfont=dict(color=INK)), **now[0]), moves=True)
-    else:
-        add(go.Scatter(mode="lines", fill="toself", fillcolor=BLANK_FILL, line=dict(width=0), **now[0]), moves=True)
+        add(_running_strip(scene, shown, cell_px))
+    if scene.fills is not None:
+        add(go.Scatter(mode="lines", fill="toself", fillcolor=BLANK_FILL, line=dict(width=0), **now.pop(0)),
+            moves=True)
     grid = _lines(scene)
     add(go.Scatter(mode="lines", line=dict(color="white", width=float(np.clip(cell_px / 16, 0.5, 2))), **grid["white"]))
     add(go.Scatter(mode="lines", line=dict(color=INK, width=1.5), **grid["dark"]))
-    add(go.Scatter(mode="lines", fill="toself", fillcolor=WINDOW_FILL, line=dict(color=WINDOW, width=3), **now[1]),
-        moves=True)
-    add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=3, dash="dot"), **now[2]), moves=True)
-    add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=4), **now[3]), moves=True)
+    add(go.Scatter(mode="lines", fill="toself", fillcolor=WINDOW_FILL, line=dict(color=WINDOW, width=3),
+                   xaxis="x3", yaxis="y3", **_path(_cells(scene.steps[0].window), 0.5)))
+    if _has_marks(scene):
+        add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=3, dash="dot"), **now.pop(0)), moves=True)
+    add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=4), xaxis="x4", yaxis="y4",
+                   **_path(_cells(scene.steps[0].current), 0.56)))
     add(go.Scatter(x=[0], y=[1], mode="text", textposition="bottom right", xaxis="x2", yaxis="y2", cliponaxis=False,
-                   textfont=dict(FONT, size=19), unselected=dict(textfont=dict(color=INK)), **now[4]), moves=True)
+                   textfont=dict(FONT, size=19), unselected=dict(textfont=dict(color=INK)), **now.pop(0)), moves=True)
     fig.update_traces(hoverinfo="skip", selector=dict(type="scatter"))
     add(_click_layer(scene, cell_px))
-    fig.frames = [go.Frame(name=str(k), data=dynamic_data(scene, k), traces=moving) for k in shown]
+    fig.frames = [go.Frame(name=str(k), data=dynamic_data(scene, k), traces=moving, layout=dynamic_layout(scene, k))
+                  for k in shown]
 
     notes = _annotations(scene, int(np.clip(cell_px * 0.36, 9, 20)))
     notes.append(dict(xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom", showarrow=False,
@@ -233,13 +305,18 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
         notes.append(dict(xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="bottom", showarrow=False,
                           text=f"frames for steps {shown.start + 1}–{shown.stop} of {n}: change the step to move them",
                           font=dict(FONT, size=13, color=MUTED)))
+    x_range, y_range = _ranges(scene.board)
+    overlay = dict(visible=False, fixedrange=True)
+    for x_axis, y_axis in _MOVED.values():
+        fig.update_layout({x_axis: dict(overlaying="x", **overlay), y_axis: dict(overlaying="y", **overlay)})
+    fig.update_layout({_STRIP: dict(overlaying="y", **overlay)})
+    fig.update_layout(dynamic_layout(scene, step))
     fig.update_layout(
         height=int(_TOP_PX + board_px + words_px + _BOTTOM_PX), margin=dict(l=8, r=8, t=_TOP_PX, b=_BOTTOM_PX),
         template="none", font=FONT, plot_bgcolor="white", paper_bgcolor="white", showlegend=False,
         title=dict(text=scene.title, x=0.005, xanchor="left", y=0.995, yanchor="top", font=dict(FONT, size=18)),
-        xaxis=dict(range=[-0.6, cols - 0.4], visible=False, fixedrange=True, constrain="domain",
-                   constraintoward="left"),
-        yaxis=dict(range=[rows - 0.4, -0.6], visible=False, fixedrange=True, scaleanchor="x", constrain="domain",
+        xaxis=dict(range=x_range, visible=False, fixedrange=True, constrain="domain", constraintoward="left"),
+        yaxis=dict(range=y_range, visible=False, fixedrange=True, scaleanchor="x", constrain="domain",
                    constraintoward="top", domain=[split, 1]),
         xaxis2=dict(range=[0, 1], visible=False, fixedrange=True, anchor="y2"),
         yaxis2=dict(range=[0, 1], visible=False, fixedrange=True, anchor="x2", domain=[0, split - gap]),

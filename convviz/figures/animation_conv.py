@@ -21,8 +21,8 @@ from ..arithmetic import explain_conv_output_size
 from ..padding import pad
 from ..steps import ConvSteps, conv2d_steps
 from .animation_scene import (
-    LINE_LIMIT, Grid, Scene, StepView, equals, expression, formula_lines, labels, operand, operands, products, shorten,
-    shown_exactly,
+    LINE_LIMIT, Grid, Scene, StepView, axis_notes, equals, expression, formula_lines, labels, operand, operands,
+    products, shorten, shown_exactly,
 )
 
 CHANNEL_NAMES = ("R", "G", "B")
@@ -107,7 +107,7 @@ def conv_scene(
         views.append(StepView(window, out.cells(i, j), np.empty((0, 2), int), lines, float(steps.sums[i, j])))
 
     worked = explain_conv_output_size(a.shape[1:], (kh, kw), stride, steps.pads, dilation)
-    notes = tuple(w.note for w in worked if w.note)
+    notes = axis_notes(worked)
     title = "Convolution" if channels == 1 else f"Convolution over {channels} channels"
     return Scene(title, tuple(grids), tuple(signs), tuple(views), formula_lines(worked), notes,
                  fills=len(grids) - 1, clickable=len(grids) - 1)

@@ -21,7 +21,7 @@ from ..arguments import IntOrTuple, per_axis
 from ..arithmetic import explain_pool_output_size
 from ..steps import pool2d_steps
 from .animation_scene import (
-    Grid, Scene, StepView, equals, expression, formula_lines, labels, number, operand, shown_exactly,
+    Grid, Scene, StepView, axis_notes, equals, expression, formula_lines, labels, number, operand, shown_exactly,
 )
 
 
@@ -95,4 +95,4 @@ def pool_scene(
     size = "×".join(map(str, k))
     title = f"{'Max' if kind == 'max' else 'Average'} pooling, window {size}"
     return Scene(title, (in_grid, out), ((1 + (tall - 1) / 2, in_grid.shape[1] + 0.5, "→"),), tuple(views),
-                 formula_lines(worked), tuple(w_.note for w_ in worked if w_.note), fills=1, clickable=1)
+                 formula_lines(worked), axis_notes(worked), fills=1, clickable=1)

@@ -304,6 +304,14 @@ def rectangles(cells: np.ndarray) -> list[tuple[int, int, int, int]]:
     return [(a, b, c, d) for a, b, c, d in rects]
 
 
+def axis_notes(worked: Sequence[Worked]) -> tuple[str, ...]:
+    """What an inexact division means, once when both axes say the same, else per axis."""
+    rows, cols = (w.note for w in worked)
+    if rows == cols:
+        return (rows,) if rows else ()
+    return tuple(f"{axis}: {note}" for axis, note in (("Rows", rows), ("Columns", cols)) if note)
+
+
 def formula_lines(worked: Sequence[Worked]) -> tuple[str, ...]:
     """``"Output size: …"`` once when both axes agree, else one line per axis."""
     if worked[0].text == worked[1].text:

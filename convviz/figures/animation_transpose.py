@@ -20,7 +20,7 @@ from ..arithmetic import explain_conv_transpose_output_size
 from ..steps import conv_transpose2d_steps
 from .animation_scene import Grid, Scene, StepView, formula_lines, labels, number, operand, shorten
 
-MAX_SIDE = 8  # input cells per side; each step sends the whole output, so keep it a classroom size
+MAX_SIDE = 8  # input cells per side: every step is a snapshot of the output, so keep it a classroom size
 
 
 def _span(name: str, lo: int, hi: int) -> str:

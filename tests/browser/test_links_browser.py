@@ -11,10 +11,11 @@ from conftest import assert_no_exception, running_app, wait_for_app
 TITLES = ["Playground", "Step by step", "Shape arithmetic"]
 LINKS = [
     ("/shapes?k=3&k_2=3&s=2&s_2=2", "Shape arithmetic", "Output: 15 × 15"),
-    ("/step-by-step?padding=amount&pad=1", "Step by step", "Step 1 of 25"),
+    ("/step_by_step?padding=amount&pad=1", "Step by step", "Step 1 of 25"),
     ("/?kernel=laplacian&stride=2", "Playground", "Laplacian"),
-    ("/playground?kernel=laplacian", "Playground", "Laplacian"),
 ]
+# Each page's URL is its file name in pages/. On a fresh server Streamlit first runs that file on
+# its own; the page hands over to app.py (widgets.navigation.require_app).
 
 
 @pytest.mark.parametrize(("link", "heading", "restored"), LINKS, ids=[link for link, _, _ in LINKS])
@@ -26,4 +27,6 @@ def test_a_link_opened_first_on_a_fresh_server_shows_its_page_and_settings(page,
         assert page.locator("h1").first.inner_text() == heading
         nav = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
         assert [text.split("\n")[-1] for text in nav] == TITLES      # app.py's navigation, not a fallback
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.title() == "convviz: convolution, visualised"  # app.py's page config
         page.get_by_text(restored).first.wait_for(timeout=20_000)

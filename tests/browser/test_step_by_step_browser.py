@@ -15,7 +15,7 @@ SLIDER_LABEL = f"{CHART} .slider-container text.slider-label"
 
 
 def _open(page, app_url: str, query: str = "") -> None:
-    page.goto(f"{app_url}/step-by-step{query}")
+    page.goto(f"{app_url}/step_by_step{query}")
     wait_for_app(page)
     page.locator(CHART).wait_for()
     page.wait_for_timeout(800)

@@ -15,8 +15,10 @@ from convviz.steps import conv2d_steps
 from widgets.image_picker import IMAGE_SETTINGS, image_picker
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls
+from widgets.navigation import require_app
 from widgets.url_state import SCHEMA, key, publish, restore, set_value, value
 
+require_app()
 PAGE = "playground"
 SETTINGS = {**IMAGE_SETTINGS, **KERNEL_SETTINGS, **LAYER_SETTINGS,
             **{n: SCHEMA[n] for n in ("activation", "pool", "pool_size", "pool_stride", "display", "row", "col")}}

@@ -9,8 +9,10 @@ from convviz.figures.shapes import receptive_field_figure, window_figures
 from convviz.layers import FUNCTIONS, KINDS, kind, plan, standard_equivalent, totals
 from convviz.presets import PRESETS
 from convviz.solvers import OPERATIONS, explain_output_size, input_sizes, output_size, same_padding
+from widgets.navigation import require_app
 from widgets.url_state import SCHEMA, key, publish, restore, set_value, value
 
+require_app()
 PAGE, EDITOR, BASE = "shapes", key("shapes", "editor"), key("shapes", "base")
 AXES, SUFFIX = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}, ("", "_2", "_3")
 FIELDS = {"len": "input size", "k": "kernel", "s": "stride", "p": "padding", "d": "dilation", "opad": "output_padding"}
