@@ -15,6 +15,7 @@ from widgets.image_picker import IMAGE_SETTINGS, image_picker
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls
 from widgets.navigation import require_app
+from widgets.stepper import stepper
 from widgets.url_state import SCHEMA, key, publish, restore, set_value, value
 
 require_app()
@@ -51,11 +52,11 @@ def build(operation: str, x: np.ndarray, kernel: np.ndarray, bias: float, layer:
                       image=image)
 
 
-def jump(steps: int, delta: int = 0) -> None:
-    """Back/Next buttons and clicks on the figure: move the step setting."""
-    points = st.session_state[CHART].selection.points if delta == 0 else []
-    target = points[0]["customdata"] + 1 if points else value(PAGE, "step") + delta
-    set_value(PAGE, "step", int(min(max(target, 1), steps)))
+def jump() -> None:
+    """A click on a cell of the figure: go to the step that cell belongs to."""
+    points = st.session_state[CHART].selection.points
+    if points:
+        set_value(PAGE, "step", int(points[0]["customdata"]) + 1)
 
 
 for notice in restore(PAGE, SETTINGS):
@@ -129,21 +130,21 @@ steps = len(scene.steps)
 set_value(PAGE, "step", min(value(PAGE, "step"), steps))
 duration = SPEEDS[value(PAGE, "speed")]
 figure = animation_figure(scene, value(PAGE, "step") - 1, duration, MAX_FRAMES)
-st.plotly_chart(figure, key=CHART, on_select=lambda: jump(steps), selection_mode="points", theme=None,
+st.plotly_chart(figure, key=CHART, on_select=jump, selection_mode="points", theme=None,
                 config={"displayModeBar": False})
 for note in scene.notes:
     st.caption(note)
-bar = st.columns([1, 1, 1.3, 2.2, 1.6, 1.6], vertical_alignment="bottom")
-bar[0].button("◀ Back", key=key(PAGE, "back"), on_click=jump, args=(steps, -1), width="stretch")
-bar[1].button("Next ▶", key=key(PAGE, "next"), on_click=jump, args=(steps, 1), width="stretch")
-bar[2].number_input(f"Step (of {steps})", 1, steps, key=key(PAGE, "step"))
-bar[3].segmented_control("Speed when playing", SCHEMA["speed"].choices, key=key(PAGE, "speed"), required=True)
+bar = st.columns([2, 1.3, 2.2, 1.6, 1.6], vertical_alignment="bottom")
+with bar[0]:
+    stepper(key(PAGE, "stepper"), CHART, value(PAGE, "step"), steps, lambda k: set_value(PAGE, "step", k))
+bar[1].number_input(f"Step (of {steps})", 1, steps, key=key(PAGE, "step"))
+bar[2].segmented_control("Speed when playing", SCHEMA["speed"].choices, key=key(PAGE, "speed"), required=True)
 current = value(PAGE, "step") - 1
 shown = frame_range(steps, current, MAX_GIF_STEPS)
 name = f"{operation.replace(' ', '-')}-step"
 part = "" if len(shown) == steps else f" (steps {shown.start + 1}–{shown.stop})"
-bar[4].download_button("Animated GIF", lambda: animated_gif(scene, duration, steps=shown), f"{name}s.gif",
+bar[3].download_button("Animated GIF", lambda: animated_gif(scene, duration, steps=shown), f"{name}s.gif",
                        "image/gif", key=key(PAGE, "gif"), on_click="ignore", icon=":material/download:",
                        help=f"One frame per step{part}, at least 1280 pixels wide, for slides.")
-bar[5].download_button("This step (PNG)", lambda: step_png(scene, current), f"{name}-{current + 1}.png",
+bar[4].download_button("This step (PNG)", lambda: step_png(scene, current), f"{name}-{current + 1}.png",
                        "image/png", key=key(PAGE, "png"), on_click="ignore", icon=":material/download:")

@@ -40,6 +40,7 @@ def test_play_moves_the_window_and_fills_the_output(page, app_url):
         "(s) => ['Step 5 of 9', 'Step 6 of 9'].includes(document.querySelector(s)?.textContent)",
         arg=SLIDER_LABEL, timeout=15_000,
     )
+    assert page.get_by_label("Step (of 9)").input_value() == "1"  # playing needs no server round trip
     page.get_by_text("❚❚ Pause", exact=True).click()
     page.wait_for_timeout(300)
     label = page.locator(SLIDER_LABEL).first.text_content()
@@ -49,7 +50,34 @@ def test_play_moves_the_window_and_fills_the_output(page, app_url):
     assert label in ("Step 5 of 9", "Step 6 of 9", "Step 7 of 9")
     assert (np.abs(before[0] - after[0]) > 40).sum() > 500   # the window moved over the input
     assert (np.abs(before[1] - after[1]) > 40).sum() > 500   # output cells were filled in
-    assert page.get_by_label("Step (of 9)").input_value() == "1"  # no server round trip was needed
+
+
+def _step_box_follows(page, step: int) -> None:
+    page.wait_for_function("(n) => document.querySelector('input[aria-label=\"Step (of 9)\"]')?.value === n",
+                           arg=str(step), timeout=15_000)
+
+
+def test_back_and_next_step_from_where_play_stopped(page, app_url):
+    _open(page, app_url)
+    page.get_by_text("▶ Play", exact=True).click()
+    page.wait_for_function("(s) => document.querySelector(s)?.textContent === 'Step 4 of 9'", arg=SLIDER_LABEL,
+                           timeout=15_000)
+    page.get_by_text("❚❚ Pause", exact=True).click()
+    stopped = int(page.locator(SLIDER_LABEL).first.text_content().split()[1])
+    _step_box_follows(page, stopped)                  # the page heard where the figure stopped
+    assert f"step={stopped}" in page.url
+
+    page.get_by_role("button", name="Next ▶").click()
+    expect(page.locator(SLIDER_LABEL).first).to_have_text(f"Step {stopped + 1} of 9")
+    _step_box_follows(page, stopped + 1)
+    page.get_by_role("button", name="◀ Back").click()
+    page.get_by_role("button", name="◀ Back").click()
+    expect(page.locator(SLIDER_LABEL).first).to_have_text(f"Step {stopped - 1} of 9")
+    _step_box_follows(page, stopped - 1)
+    wait_for_app(page)
+    expect(page.locator(SLIDER_LABEL).first).to_have_text(f"Step {stopped - 1} of 9")   # and stays there
+    assert_no_exception(page)
+    screenshot(page, "step-by-step-back-next")
 
 
 def test_clicking_an_output_cell_jumps_to_its_step(page, app_url):
