@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from convviz import padding_per_side
-from convviz.export import COLUMNS, from_record, keras_code, pytorch_code, stack_from_text, stack_to_text, to_record
+from convviz.export import keras_code, pytorch_code
+from convviz.records import COLUMNS, from_record, stack_from_text, stack_to_text, to_record
 from convviz.figures.shapes import receptive_field_figure, window_figures
 from convviz.layers import FUNCTIONS, KINDS, kind, plan, standard_equivalent, totals
 from convviz.presets import PRESETS

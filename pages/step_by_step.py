@@ -4,7 +4,8 @@ import numpy as np
 import streamlit as st
 
 from convviz import padding_per_side
-from convviz.figures.animation import MAX_FRAMES, SPEEDS, animation_figure, frame_range
+from convviz.figures.animation import SPEEDS, animation_figure
+from convviz.figures.animation_frames import MAX_FRAMES, frame_range
 from convviz.figures.animation_conv import conv_scene
 from convviz.figures.animation_pool import pool_scene
 from convviz.figures.animation_scene import Scene

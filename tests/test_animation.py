@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convviz import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
-from convviz.figures.animation import animation_figure, dynamic_data, dynamic_layout, frame_range, offset
+from convviz.figures.animation import animation_figure
+from convviz.figures.animation_frames import dynamic_data, dynamic_layout, frame_range, offset
 from convviz.figures.animation_conv import conv_scene
 from convviz.figures.animation_pool import pool_scene
 from convviz.figures.animation_scene import LINE_LIMIT, expression, labels, number, rectangles

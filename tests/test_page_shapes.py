@@ -6,7 +6,7 @@ import pytest
 from apptest import open_page_alone
 from streamlit.testing.v1 import AppTest
 
-from convviz.export import stack_to_text
+from convviz.records import stack_to_text
 from convviz.presets import PRESETS
 from widgets.url_state import SCHEMA
 

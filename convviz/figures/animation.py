@@ -1,15 +1,9 @@
 """A walkthrough :class:`~convviz.figures.animation_scene.Scene` as a Plotly animation.
 
 The grids are drawn once, as heatmaps with their numbers written in. What moves is drawn
-by a few light scatter traces, and each Plotly frame carries only those: the highlighted
-cell, the covers over outputs not computed yet and the arithmetic. Two things move
-without resending their shapes. The window, whatever its size and dilation, is drawn once
-on a pair of axes laid over the board, and a frame shifts those axes' ranges by the
-window's offset. The running totals of a transposed convolution are drawn once for every
-step, one snapshot below the other on a y axis laid over the board, and a frame scrolls
-that axis to its snapshot (the others fall outside the plot and are clipped). Play,
-pause and the slider are Plotly's own, so playing runs in the browser without asking the
-server for anything.
+by a few light scatter traces and axis ranges, and each Plotly frame carries only those
+(:mod:`~convviz.figures.animation_frames`). Play, pause and the slider are Plotly's own,
+so playing runs in the browser without asking the server for anything.
 
 An invisible layer of markers over the clickable grid carries each cell's step in
 ``customdata``: heatmap clicks are not reported to Streamlit, marker clicks are.
@@ -27,105 +21,17 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .animation_scene import Scene, grid_scale, labels, rectangles
+from .animation_frames import (
+    MAX_FRAMES, MOVED, STRIP, board_ranges, cell_rects, dynamic_data, dynamic_layout, frame_range, has_marks, outline,
+    strip_gap,
+)
+from .animation_scene import Scene, grid_scale, labels
 from .style import BLANK_FILL, CELL_FONT, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, WINDOW, WINDOW_FILL
 
-MAX_FRAMES = 1600
 SPEEDS = {"slow": 1200, "normal": 600, "fast": 250}  #: milliseconds per step
 _STILL = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
 _LINE_PX, _FORMULA_PX, _TOP_PX, _BOTTOM_PX = 27, 23, 48, 96
 _SMALLEST_CELL_PX = 15
-
-
-def frame_range(steps: int, step: int, max_frames: int = MAX_FRAMES) -> range:
-    """Steps that get a frame: all of them, or `max_frames` centred on `step`.
-
-    >>> frame_range(10, 3), frame_range(5000, 4990, 1600)
-    (range(0, 10), range(3400, 5000))
-    """
-    if steps <= max_frames:
-        return range(steps)
-    start = min(max(step - max_frames // 2, 0), steps - max_frames)
-    return range(start, start + max_frames)
-
-
-def _path(rects: list[tuple[int, int, int, int]], grow: float) -> dict:
-    """Closed outlines of board rectangles, as one scatter path broken by None."""
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for r0, c0, r1, c1 in rects:
-        x0, x1, y0, y1 = c0 - grow, c1 + grow, r0 - grow, r1 + grow
-        xs += [x0, x1, x1, x0, x0, None]
-        ys += [y0, y0, y1, y1, y0, None]
-    return {"x": [round(v, 2) if v is not None else None for v in xs[:-1]],
-            "y": [round(v, 2) if v is not None else None for v in ys[:-1]]}
-
-
-def _cells(cells: np.ndarray) -> list[tuple[int, int, int, int]]:
-    return rectangles(cells) if len(cells) else []
-
-
-def _has_marks(scene: Scene) -> bool:
-    return any(len(view.marks) for view in scene.steps)
-
-
-def _cover(rects: list[tuple[int, int, int, int]]) -> dict:
-    """Outline of the cells still blank: the rest of a row and every row below, as one polygon."""
-    if len(rects) != 2:
-        return _path(rects, 0.5)
-    (row, start, _, right), (_, left, bottom, _) = rects
-    return {"x": [start - 0.5, right + 0.5, right + 0.5, left - 0.5, left - 0.5, start - 0.5, start - 0.5],
-            "y": [row - 0.5, row - 0.5, bottom + 0.5, bottom + 0.5, row + 0.5, row + 0.5, row - 0.5]}
-
-
-def dynamic_data(scene: Scene, step: int) -> list[dict]:
-    """What changes at `step`, in the order of the figure's moving traces."""
-    view = scene.steps[step]
-    covers = [_cover(scene.hidden(step))] if scene.fills is not None else []
-    marks = [_path(_cells(view.marks), 0.3)] if _has_marks(scene) else []
-    return [*covers, *marks, {"text": ["<br>".join(view.lines)]}]
-
-
-def offset(scene: Scene, step: int, part: str) -> tuple[int, int]:
-    """Rows and columns the window or the current cell (`part`) has moved since the first step.
-
-    Neither changes shape from step to step, so the figure draws each once and moves it.
-
-    >>> from convviz.figures.animation_conv import conv_scene
-    >>> offset(conv_scene(np.zeros((5, 5)), np.ones((3, 3)), stride=2), 3, "window")
-    (2, 2)
-    """
-    moved = getattr(scene.steps[step], part).min(axis=0) - getattr(scene.steps[0], part).min(axis=0)
-    return int(moved[0]), int(moved[1])
-
-
-def _ranges(board: tuple[int, int]) -> tuple[list[float], list[float]]:
-    """x and y ranges that show the whole board, row 0 at the top."""
-    rows, cols = board
-    return [-0.6, cols - 0.4], [rows - 0.4, -0.6]
-
-
-def _strip_gap(board: tuple[int, int]) -> int:
-    """Rows between one snapshot of running totals and the next (more than the board holds)."""
-    return board[0] + 2
-
-
-_MOVED = {"window": ("xaxis3", "yaxis3"), "current": ("xaxis4", "yaxis4")}
-_STRIP = "yaxis5"
-
-
-def dynamic_layout(scene: Scene, step: int) -> dict:
-    """Axis ranges that put the window, the current cell and any running totals where `step` has them."""
-    (x0, x1), (y0, y1) = _ranges(scene.board)
-    layout = {}
-    for part, (x_axis, y_axis) in _MOVED.items():
-        dr, dc = offset(scene, step, part)
-        layout[x_axis] = {"range": [round(x0 - dc, 1), round(x1 - dc, 1)]}
-        layout[y_axis] = {"range": [round(y0 - dr, 1), round(y1 - dr, 1)]}
-    if scene.running is not None:
-        shift = step * _strip_gap(scene.board)
-        layout[_STRIP] = {"range": [round(y0 + shift, 1), round(y1 + shift, 1)]}
-    return layout
 
 
 def text_px(labels: np.ndarray, cell_px: float) -> int:
@@ -175,7 +81,7 @@ def _lines(scene: Scene) -> dict:
             white["y"] += [t, t + rows, None]
         if g.padding.any() and not g.padding.all():
             r, c = np.nonzero(~g.padding)
-            box = _path([(g.top + r.min(), g.left + c.min(), g.top + r.max(), g.left + c.max())], 0.5)
+            box = outline([(g.top + r.min(), g.left + c.min(), g.top + r.max(), g.left + c.max())], 0.5)
             dark["x"] += box["x"] + [None]
             dark["y"] += box["y"] + [None]
     return {"white": white, "dark": dark}
@@ -208,7 +114,7 @@ def _running_strip(scene: Scene, shown: range, cell_px: float) -> go.Scatter:
     values = scene.running[steps]
     k, r, c = np.nonzero(np.isfinite(values) & ~g.padding)
     text = labels(values[k, r, c])
-    return go.Scatter(x=(g.left + c).astype(np.int16), y=(g.top + r + steps[k] * _strip_gap(scene.board)),
+    return go.Scatter(x=(g.left + c).astype(np.int16), y=(g.top + r + steps[k] * strip_gap(scene.board)),
                       text=text.tolist(), mode="text", xaxis="x", yaxis="y5",
                       textfont=dict(CELL_FONT, size=text_px(text, cell_px), color=INK),
                       unselected=dict(textfont=dict(color=INK)))
@@ -286,11 +192,11 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
     add(go.Scatter(mode="lines", line=dict(color="white", width=float(np.clip(cell_px / 16, 0.5, 2))), **grid["white"]))
     add(go.Scatter(mode="lines", line=dict(color=INK, width=1.5), **grid["dark"]))
     add(go.Scatter(mode="lines", fill="toself", fillcolor=WINDOW_FILL, line=dict(color=WINDOW, width=3),
-                   xaxis="x3", yaxis="y3", **_path(_cells(scene.steps[0].window), 0.5)))
-    if _has_marks(scene):
+                   xaxis="x3", yaxis="y3", **outline(cell_rects(scene.steps[0].window), 0.5)))
+    if has_marks(scene):
         add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=3, dash="dot"), **now.pop(0)), moves=True)
     add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=4), xaxis="x4", yaxis="y4",
-                   **_path(_cells(scene.steps[0].current), 0.56)))
+                   **outline(cell_rects(scene.steps[0].current), 0.56)))
     add(go.Scatter(x=[0], y=[1], mode="text", textposition="bottom right", xaxis="x2", yaxis="y2", cliponaxis=False,
                    textfont=dict(FONT, size=19), unselected=dict(textfont=dict(color=INK)), **now.pop(0)), moves=True)
     fig.update_traces(hoverinfo="skip", selector=dict(type="scatter"))
@@ -305,11 +211,11 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
         notes.append(dict(xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="bottom", showarrow=False,
                           text=f"frames for steps {shown.start + 1}–{shown.stop} of {n}: change the step to move them",
                           font=dict(FONT, size=13, color=MUTED)))
-    x_range, y_range = _ranges(scene.board)
+    x_range, y_range = board_ranges(scene.board)
     overlay = dict(visible=False, fixedrange=True)
-    for x_axis, y_axis in _MOVED.values():
+    for x_axis, y_axis in MOVED.values():
         fig.update_layout({x_axis: dict(overlaying="x", **overlay), y_axis: dict(overlaying="y", **overlay)})
-    fig.update_layout({_STRIP: dict(overlaying="y", **overlay)})
+    fig.update_layout({STRIP: dict(overlaying="y", **overlay)})
     fig.update_layout(dynamic_layout(scene, step))
     fig.update_layout(
         height=int(_TOP_PX + board_px + words_px + _BOTTOM_PX), margin=dict(l=8, r=8, t=_TOP_PX, b=_BOTTOM_PX),

@@ -1,0 +1,139 @@
+"""A stack written down as table rows and as link text, and read back from either.
+
+The Shape arithmetic page edits a stack as a table (one row per layer, :data:`COLUMNS`) and
+keeps it in the page's link as a short text (:func:`stack_to_text`). Both are read back into
+:mod:`convviz.layers` objects; values are checked by :func:`convviz.layers.plan`, not here.
+
+Examples
+--------
+>>> from convviz.layers import Conv
+>>> stack_to_text((1, 28, 28), [Conv(6, 5, padding=2)])
+'1x28x28|conv:out=6;kernel_size=5;padding=2'
+>>> stack_from_text("1x28x28|conv:out=6;kernel_size=5;padding=2")[1][0].padding
+2
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import fields, replace
+
+from .layers import KINDS, Layer, Shape, kind
+
+COLUMNS = ("out", "kernel_size", "stride", "padding", "dilation", "output_padding", "ceil_mode", "bias")
+
+
+def _text(column: str, value: object) -> object:
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, tuple) and all(isinstance(v, tuple) and v == value[0] for v in value):
+        return f"{value[0][0]},{value[0][1]}"          # (before, after), the same on both axes
+    if isinstance(value, tuple) and column != "padding":
+        return ",".join(map(str, value))                # one per axis
+    return str(value)                                   # PyTorch's own spelling, e.g. padding (1, 2)
+
+
+def to_record(layer: Layer) -> dict[str, object]:
+    """A table row for `layer`: its kind under ``"layer"``, then :data:`COLUMNS` as text (None where unused).
+
+    >>> from convviz.layers import Conv
+    >>> row = to_record(Conv(6, (3, 5), padding=((0, 1), (0, 1))))
+    >>> row["layer"], row["out"], row["kernel_size"], row["padding"], row["output_padding"], row["bias"]
+    ('conv', '6', '3,5', '0,1', None, True)
+    """
+    values = {f.name: getattr(layer, f.name) for f in fields(layer)}
+    values["out"] = values.get("out_channels", values.get("out_features"))
+    return {"layer": kind(layer), **{c: _text(c, values.get(c)) for c in COLUMNS}}
+
+
+def _cell(column: str, value: object) -> object:
+    """A table cell as a layer field: numbers, ``3,5`` (one per axis; for padding, before,after), words."""
+    if value is None or isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    if text.startswith("("):
+        try:
+            return ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text
+    pair = re.fullmatch(r"(\d+)\s*[, ]\s*(\d+)", text)
+    if pair:
+        a, b = int(pair[1]), int(pair[2])
+        return ((a, b),) * 2 if column == "padding" else (a, b)
+    return int(text) if text.isdigit() else (text or None)
+
+
+def from_record(record: Mapping[str, object]) -> Layer | None:
+    """The layer a table row describes, or None for a row without a kind.
+
+    Blank cells keep the defaults. Sizes are a number or ``h,w``. Padding is a number,
+    ``valid``, ``same``, ``full``, ``before,after`` for both axes, or a PyTorch tuple in
+    parentheses. Values are not checked here: :func:`plan` does that, row by row.
+
+    >>> from_record({"layer": "conv", "out": 6.0, "kernel_size": 5, "padding": "0, 1"})
+    Conv(out_channels=6, kernel_size=5, stride=1, padding=((0, 1), (0, 1)), dilation=1, ...)
+    """
+    name = record.get("layer")
+    if name is None or name == "" or name != name:
+        return None
+    if name not in KINDS:
+        raise ValueError(f"unknown layer kind {name!r}; choose one of {', '.join(KINDS)}")
+    blank = KINDS[name]
+    names = {f.name for f in fields(blank)}
+    values = {c: _cell(c, record.get(c)) for c in COLUMNS}
+    values["out_channels" if "out_channels" in names else "out_features"] = values.pop("out")
+    values = {k: v for k, v in values.items() if k in names and v is not None}
+    for k, v in values.items():
+        if isinstance(getattr(blank, k), bool):
+            values[k] = str(v).lower() in ("1", "true")
+    return replace(blank, **values)
+
+
+def stack_to_text(input_shape: Sequence[int], layers: Sequence[Layer]) -> str:
+    """A short text for a stack (for links): the input ``C×H×W``, then ``kind:column=value;…`` per layer.
+
+    Only values that differ from the kind's defaults are written.
+
+    >>> from convviz.layers import Activation, Conv, Pool
+    >>> stack_to_text((1, 32, 32), [Conv(6, 5), Activation("tanh"), Pool(2, mode="avg")])
+    '1x32x32|conv:out=6;kernel_size=5|tanh|avg pool'
+    """
+    parts = ["x".join(map(str, input_shape))]
+    for layer in layers:
+        row, blank = to_record(layer), to_record(KINDS[kind(layer)])
+        changed = [f"{c}={int(v) if isinstance(v, bool) else v}" for c, v in row.items() if v != blank[c]]
+        parts.append(":".join([row["layer"], ";".join(changed)]) if changed else row["layer"])
+    return "|".join(parts)
+
+
+def stack_from_text(text: str) -> tuple[Shape, tuple[Layer, ...]]:
+    """Read :func:`stack_to_text`'s form back.
+
+    >>> stack_from_text("3x227x227|conv:out=96;kernel_size=11;stride=4|ReLU")[1][0].stride
+    4
+    >>> stack_from_text("3x227|ReLU")
+    Traceback (most recent call last):
+    ...
+    ValueError: a stack starts with the input shape C×H×W, like 1x32x32; got '3x227'
+    """
+    first, *rest = text.split("|")
+    if not re.fullmatch(r"\d+[x×]\d+[x×]\d+", first.strip()):
+        raise ValueError(f"a stack starts with the input shape C×H×W, like 1x32x32; got {first!r}")
+    layers = []
+    for part in rest:
+        name, _, settings = part.partition(":")
+        record: dict[str, object] = {"layer": name.strip()}
+        for item in filter(None, settings.split(";")):
+            column, eq, value = item.partition("=")
+            if not eq or column.strip() not in COLUMNS:
+                raise ValueError(f"{item!r} in {part!r} is not column=value with a column among {', '.join(COLUMNS)}")
+            record[column.strip()] = value
+        layers.append(from_record(record))
+    return tuple(int(n) for n in re.split("[x×]", first.strip())), tuple(filter(None, layers))
