@@ -20,6 +20,7 @@ from widgets.url_state import SCHEMA, key, publish, restore, set_value, value
 
 require_app()
 PAGE = "playground"
+RESULTS_PX = 620   # about how wide the results column is in a 1440-pixel window with the sidebar open
 SETTINGS = {**IMAGE_SETTINGS, **KERNEL_SETTINGS, **LAYER_SETTINGS,
             **{n: SCHEMA[n] for n in ("activation", "pool", "pool_size", "pool_stride", "display", "row", "col")}}
 
@@ -109,24 +110,28 @@ left = col * layer.stride[1] - pads[1][0]
 box = (top, left, top + layer.dilation[0] * (choice.kernels[0].shape[0] - 1),
        left + layer.dilation[1] * (choice.kernels[0].shape[1] - 1))
 
-panels = results.columns(min(3, 1 + len(result.maps)), gap="medium")
+panels = results.columns(min(2, 1 + len(result.maps)), gap="medium")  # two wide: large enough to read
+panel_px = RESULTS_PX // len(panels)
 input_rgb = image.pixels if colour != "luminance" else np.repeat(x[0][..., None], 3, axis=-1)
 input_title = f"Input {'×'.join(map(str, x.shape))}"
 panels[0].plotly_chart(
-    image_figure(input_uri(image_key, colour, input_rgb), x.shape[1:], input_title, box=None if pooled else box),
+    image_figure(input_uri(image_key, colour, input_rgb), x.shape[1:], input_title, box=None if pooled else box,
+                 width=panel_px),
     key=key(PAGE, "input_plot"), config={"displaylogo": False},
 )
 for i, (fmap, name) in enumerate(zip(result.maps, choice.names), start=1):
     panel = panels[i % len(panels)]
     rgb, bar = colour_map(fmap if fmap.shape[0] == 3 else fmap[0], display)
     marker = None if pooled else (row, col, row, col)
-    panel.plotly_chart(image_figure(jpeg_uri(rgb), fmap.shape[1:], f"{name} {'×'.join(map(str, fmap.shape))}", bar,
-                                    marker), key=key(PAGE, f"map_{name}"), config={"displaylogo": False})
+    title = f"{name} {'×'.join(map(str, fmap.shape))}"
+    panel.plotly_chart(image_figure(jpeg_uri(rgb), fmap.shape[1:], title, bar, marker, width=panel_px),
+                       key=key(PAGE, f"map_{name}"), config={"displaylogo": False})
     down = panel.columns(2)
     down[0].download_button("PNG", lambda rgb=rgb: encode_png(rgb), f"{name}.png", "image/png",
                             key=key(PAGE, f"png_{name}"), on_click="ignore", icon=":material/download:")
-    down[1].download_button("NumPy .npy", lambda f=fmap: npy_bytes(f), f"{name}.npy", "application/octet-stream",
-                            key=key(PAGE, f"npy_{name}"), on_click="ignore", icon=":material/download:")
+    down[1].download_button("NumPy", lambda f=fmap: npy_bytes(f), f"{name}.npy", "application/octet-stream",
+                            key=key(PAGE, f"npy_{name}"), on_click="ignore", icon=":material/download:",
+                            help="The feature map's values as a NumPy .npy file: np.load reads it.")
 
 
 

@@ -98,11 +98,20 @@ def jpeg_uri(rgb: np.ndarray, max_side: int = 800, quality: int = 85) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
+_MARGIN = dict(l=52, r=12, t=44, b=88)    # the same for every panel; the colour bar lives in the bottom one
+
+
 def image_figure(uri: str, shape: tuple[int, int], title: str, colourbar: dict | None = None,
-                 box: tuple[float, float, float, float] | None = None, height: int = 460) -> go.Figure:
+                 box: tuple[float, float, float, float] | None = None, width: int = 380) -> go.Figure:
     """An image in pixel coordinates of `shape` (rows, columns), with optional colour bar and box.
 
     `box` is ``(top, left, bottom, right)`` in pixels: the window of an inspected output.
+    `width` is about how wide the panel will be on screen; the figure is made as tall as the
+    image then needs, so the colour bar sits just below it.
+
+    >>> fig = image_figure(jpeg_uri(np.zeros((30, 40, 3), np.uint8)), (30, 40), "4:3", width=380)
+    >>> fig.layout.height  # 44 above, (380 − 64) · 30 / 40 = 237 for the image, 88 below
+    369
     """
     rows, cols = shape
     fig = go.Figure(go.Image(source=uri, x0=0, y0=0, dx=1, dy=1, hoverinfo="skip"))
@@ -115,17 +124,24 @@ def image_figure(uri: str, shape: tuple[int, int], title: str, colourbar: dict |
         fig.add_trace(go.Scatter(
             x=[0], y=[0], mode="markers", hoverinfo="skip", showlegend=False,
             marker=dict(size=0.1, opacity=0, color=[lo], cmin=lo, cmax=hi, colorscale=colourbar["scale"],
-                        showscale=True, colorbar=dict(thickness=16, len=0.9, tickfont=dict(size=14),
+                        showscale=True, colorbar=dict(orientation="h", thickness=14, len=1, x=0.5, xanchor="center",
+                                                      y=0, yref="container", yanchor="bottom", tickfont=dict(size=14),
                                                       tickformat=".3~g")),
         ))
     if box is not None:
         top, left, bottom, right = box
         fig.add_shape(type="rect", x0=left - 0.5, x1=right + 0.5, y0=top - 0.5, y1=bottom + 0.5,
                       line=dict(color=WINDOW, width=3))
+    # Fixed margins, the same for every panel, so an input and its feature maps come out the same
+    # size side by side, tops aligned.
+    inner = (width - _MARGIN["l"] - _MARGIN["r"]) * rows / cols
+    height = int(np.clip(inner, 160, 560)) + _MARGIN["t"] + _MARGIN["b"]
     fig.update_layout(title=dict(text=title, x=0, xanchor="left", font=dict(size=17)), font=FONT,
-                      height=height, margin=dict(MARGIN, t=44), plot_bgcolor="white", paper_bgcolor="white")
+                      height=height, margin=dict(_MARGIN, autoexpand=False),
+                      plot_bgcolor="white", paper_bgcolor="white")
     fig.update_xaxes(range=[-0.5, cols - 0.5], showgrid=False, zeroline=False, constrain="domain")
-    fig.update_yaxes(range=[rows - 0.5, -0.5], showgrid=False, zeroline=False, scaleanchor="x", constrain="domain")
+    fig.update_yaxes(range=[rows - 0.5, -0.5], showgrid=False, zeroline=False, scaleanchor="x", constrain="domain",
+                     constraintoward="top")
     return fig
 
 

@@ -33,6 +33,7 @@ def _photo() -> bytes:
 def test_playground_upload_and_switch_kernel(page, app_url, tmp_path):
     page.goto(app_url)
     wait_for_app(page)
+    _map_source(page)                                  # the sample's feature map has been drawn
     assert_no_exception(page)
     screenshot(page, "playground")
 
