@@ -107,6 +107,11 @@ def _click_layer(scene: Scene, cell_px: float) -> go.Scatter:
                       hovertemplate="%{hovertext}<extra></extra>")
 
 
+def _on(*layout_axes: str) -> dict:
+    """Trace arguments that put a trace on the given layout axes: ``"xaxis3"`` → ``xaxis="x3"``."""
+    return {axis[0] + "axis": axis.replace("axis", "") for axis in layout_axes}
+
+
 def _running_strip(scene: Scene, shown: range, cell_px: float) -> go.Scatter:
     """The running totals after every shown step, one snapshot below the other on their own y axis."""
     g = scene.grids[scene.running_grid]
@@ -115,7 +120,7 @@ def _running_strip(scene: Scene, shown: range, cell_px: float) -> go.Scatter:
     k, r, c = np.nonzero(np.isfinite(values) & ~g.padding)
     text = labels(values[k, r, c])
     return go.Scatter(x=(g.left + c).astype(np.int16), y=(g.top + r + steps[k] * strip_gap(scene.board)),
-                      text=text.tolist(), mode="text", xaxis="x", yaxis="y5",
+                      text=text.tolist(), mode="text", **_on("xaxis", STRIP),
                       textfont=dict(CELL_FONT, size=text_px(text, cell_px), color=INK),
                       unselected=dict(textfont=dict(color=INK)))
 
@@ -192,10 +197,10 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
     add(go.Scatter(mode="lines", line=dict(color="white", width=float(np.clip(cell_px / 16, 0.5, 2))), **grid["white"]))
     add(go.Scatter(mode="lines", line=dict(color=INK, width=1.5), **grid["dark"]))
     add(go.Scatter(mode="lines", fill="toself", fillcolor=WINDOW_FILL, line=dict(color=WINDOW, width=3),
-                   xaxis="x3", yaxis="y3", **outline(cell_rects(scene.steps[0].window), 0.5)))
+                   **_on(*MOVED["window"]), **outline(cell_rects(scene.steps[0].window), 0.5)))
     if has_marks(scene):
         add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=3, dash="dot"), **now.pop(0)), moves=True)
-    add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=4), xaxis="x4", yaxis="y4",
+    add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=4), **_on(*MOVED["current"]),
                    **outline(cell_rects(scene.steps[0].current), 0.56)))
     add(go.Scatter(x=[0], y=[1], mode="text", textposition="bottom right", xaxis="x2", yaxis="y2", cliponaxis=False,
                    textfont=dict(FONT, size=19), unselected=dict(textfont=dict(color=INK)), **now.pop(0)), moves=True)
