@@ -9,17 +9,16 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import plotly.io as pio
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convviz import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
 from convviz.figures.animation import animation_figure
-from convviz.figures.animation_frames import dynamic_data, dynamic_layout, frame_range, offset
 from convviz.figures.animation_conv import conv_scene
 from convviz.figures.animation_pool import pool_scene
-from convviz.figures.animation_scene import LINE_LIMIT, expression, labels, number, rectangles
+from convviz.figures.animation_scene import rectangles
+from convviz.figures.animation_text import LINE_LIMIT, expression, labels, number
 from convviz.figures.animation_transpose import MAX_SIDE, transpose_scene
 
 TEXTBOOK = np.arange(1, 26).reshape(5, 5)
@@ -37,10 +36,6 @@ def lines(frame) -> list[str]:
 def written(text_lines: list[str]) -> str:
     """The number the arithmetic ends in, as written."""
     return re.search(r" [=≈] (\S+)$", text_lines[-1]).group(1)
-
-
-def frame_bytes(frame) -> int:
-    return len(pio.to_json(frame.to_plotly_json(), validate=False).encode())
 
 
 def running_text(fig, step: int) -> list[str]:
@@ -218,91 +213,3 @@ def test_transposed_stamps_add_up_to_the_engine_output(kwargs):
 def test_transposed_input_is_cut_to_a_classroom_size_with_a_note():
     scene = transpose_scene(np.ones((12, 10)), np.ones((2, 2)))
     assert scene.grids[0].shape == (MAX_SIDE, MAX_SIDE) and "top-left" in scene.notes[0]
-
-
-# --- the Plotly figure -----------------------------------------------------------------------------
-
-@pytest.mark.parametrize("scene, budget", [
-    (conv_scene(TEXTBOOK, EDGE), 700), (conv_scene(TEXTBOOK, EDGE, padding=1, padding_mode="reflect"), 700),
-    (conv_scene(RNG.integers(0, 256, (16, 16)), EDGE, stride=2, padding="full"), 700),
-    (pool_scene(TEXTBOOK, 3, padding=1), 700), (pool_scene(TEXTBOOK, 3, stride=1, dilation=2), 700),
-    (conv_scene(TEXTBOOK, EDGE, dilation=2, padding=2), 700),
-    (conv_scene(np.stack([TEXTBOOK] * 3), np.stack([EDGE] * 3)), 700),
-    (conv_scene(np.stack([TEXTBOOK] * 3), np.stack([EDGE] * 3), dilation=2, padding=2), 700),
-    (transpose_scene(TEXTBOOK, EDGE), 700), (transpose_scene(TEXTBOOK, EDGE, stride=2, output_padding=1), 700),
-])
-def test_frames_carry_only_light_scatter_traces_within_budget(scene, budget):
-    fig = animation_figure(scene)
-    assert {t.type for t in fig.data} == {"heatmap", "scatter"}
-    assert all(t.type == "scatter" for f in fig.frames for t in f.data)
-    assert max(frame_bytes(f) for f in fig.frames) <= budget
-
-
-def test_the_figure_opens_on_the_step_asked_for():
-    scene = conv_scene(X, W)
-    fig = animation_figure(scene, step=7)
-    moving = fig.frames[0].traces
-    for index, data in zip(moving, dynamic_data(scene, 7), strict=True):
-        for name, v in data.items():
-            assert list(fig.data[index][name]) == list(v)
-    for axis, value in dynamic_layout(scene, 7).items():
-        assert list(fig.layout[axis].range) == value["range"]
-    assert fig.layout.sliders[0].active == 7 and len(fig.layout.sliders[0].steps) == len(fig.frames)
-
-
-SCENES = {
-    "convolution": conv_scene(X, W, stride=2, padding=1, dilation=(1, 2)),
-    "channels": conv_scene(np.stack([X] * 3), np.stack([W] * 3), bias=1.0),
-    "max pool": pool_scene(X, 3, stride=2, padding=1), "avg pool": pool_scene(X, 2, ceil_mode=True, kind="avg"),
-    "transposed": transpose_scene(X, W, stride=2, padding=1, output_padding=1),
-}
-
-
-@pytest.mark.parametrize("name", SCENES)
-def test_the_window_and_the_current_cell_keep_their_shape_so_moving_them_is_enough(name):
-    scene = SCENES[name]
-    for part in ("window", "current"):
-        first = getattr(scene.steps[0], part)
-        for k, view in enumerate(scene.steps):
-            moved = first + np.array(offset(scene, k, part))
-            assert sorted(map(tuple, moved)) == sorted(map(tuple, getattr(view, part)))
-
-
-def test_each_frame_moves_the_window_axes_by_the_window_offset():
-    scene = SCENES["convolution"]
-    fig = animation_figure(scene)
-    base = fig.layout.xaxis.range[0], fig.layout.yaxis.range[1]
-    window = next(t for t in fig.data if t.xaxis == "x3")
-    assert min(v for v in window.x if v is not None) == scene.steps[0].window[:, 1].min() - 0.5
-    for k, frame in enumerate(fig.frames):
-        dr, dc = offset(scene, k, "window")
-        assert frame.layout.xaxis3.range[0] == pytest.approx(base[0] - dc)
-        assert frame.layout.yaxis3.range[1] == pytest.approx(base[1] - dr)
-
-
-def test_play_runs_frames_in_the_browser_from_the_current_step_at_the_chosen_speed():
-    fig = animation_figure(conv_scene(TEXTBOOK, EDGE), step=6, duration=250)
-    play, pause, restart = fig.layout.updatemenus[0].buttons
-    assert play.method == "animate" and list(play.args[0]) == ["6", "7", "8"]
-    assert play.args[1]["frame"]["duration"] == 250 and play.args[1]["fromcurrent"]
-    assert list(pause.args[0]) == [None]
-    assert restart.args[0] is None and not restart.args[1]["fromcurrent"]
-    assert [list(s.args[0]) for s in fig.layout.sliders[0].steps] == [[str(k)] for k in range(9)]
-
-
-def test_output_cells_carry_their_step_for_clicks():
-    scene = conv_scene(X, W, stride=2)
-    fig = animation_figure(scene)
-    layer = fig.data[-1]
-    out = scene.grids[-1]
-    assert layer.mode == "markers" and layer.marker.opacity < 0.05
-    for x, y, k in zip(layer.x, layer.y, layer.customdata):
-        assert divmod(k, out.shape[1]) == (y - out.top, x - out.left)
-
-
-def test_beyond_the_frame_limit_only_steps_around_the_current_one_get_frames():
-    assert frame_range(100, 3, 10) == range(0, 10) and frame_range(100, 97, 10) == range(90, 100)
-    fig = animation_figure(conv_scene(np.zeros((8, 8)), np.ones((3, 3))), step=20, max_frames=10)
-    assert [f.name for f in fig.frames] == [str(k) for k in range(15, 25)]
-    assert fig.layout.sliders[0].active == 5
-    assert any("frames for steps 16–25 of 36" in a.text for a in fig.layout.annotations)

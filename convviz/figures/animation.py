@@ -25,7 +25,8 @@ from .animation_frames import (
     MAX_FRAMES, MOVED, STRIP, board_ranges, cell_rects, dynamic_data, dynamic_layout, frame_range, has_marks, outline,
     strip_gap,
 )
-from .animation_scene import Scene, grid_scale, labels
+from .animation_scene import Scene, grid_scale
+from .animation_text import labels
 from .style import BLANK_FILL, CELL_FONT, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, WINDOW, WINDOW_FILL
 
 SPEEDS = {"slow": 1200, "normal": 600, "fast": 250}  #: milliseconds per step

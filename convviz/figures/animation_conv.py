@@ -20,9 +20,10 @@ from ..arguments import IntOrTuple, Padding
 from ..arithmetic import explain_conv_output_size
 from ..padding import pad
 from ..steps import ConvSteps, conv2d_steps
-from .animation_scene import (
-    LINE_LIMIT, Grid, Scene, StepView, axis_notes, equals, expression, formula_lines, labels, operand, operands,
-    products, shorten, shown_exactly,
+from .animation_scene import Grid, Scene, StepView
+from .animation_text import (
+    LINE_LIMIT, axis_notes, equals, expression, formula_lines, labels, operand, operands, products, shorten,
+    shown_exactly,
 )
 
 CHANNEL_NAMES = ("R", "G", "B")

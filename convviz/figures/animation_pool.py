@@ -20,9 +20,8 @@ import numpy as np
 from ..arguments import IntOrTuple, per_axis
 from ..arithmetic import explain_pool_output_size
 from ..steps import pool2d_steps
-from .animation_scene import (
-    Grid, Scene, StepView, axis_notes, equals, expression, formula_lines, labels, number, operand, shown_exactly,
-)
+from .animation_scene import Grid, Scene, StepView
+from .animation_text import axis_notes, equals, expression, formula_lines, labels, number, operand, shown_exactly
 
 
 def pool_scene(

@@ -1,0 +1,137 @@
+"""How a walkthrough writes its numbers and its arithmetic, in cells, on the page and in the GIF.
+
+True minus signs, about four significant digits, negatives in parentheses inside an
+expression, ``=`` only when nothing on the left was rounded (else ``≈``), and long
+expressions laid out one kernel row per line within :data:`LINE_LIMIT` characters.
+
+Examples
+--------
+>>> print(*expression(products(operands([[1, -2]])[0], operands([[3, 0.5]])[0]), " = 2"))
+1·3 + (−2)·0.5 = 2
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..formulas import Worked
+from .style import format_number
+
+DIGITS = 3          # decimals shown for non-integers below 10, in cells and in the arithmetic
+LINE_LIMIT = 84     # characters of arithmetic per line that fit the figure and the GIF
+
+
+def number(v: float) -> str:
+    """A number as cells and sums show it: true minus sign, about four significant digits.
+
+    >>> number(-6.0), number(0.0625), number(156.778), number(float("nan"))
+    ('−6', '0.062', '156.8', '')
+    """
+    if np.isnan(v):
+        return ""
+    size = abs(float(v))
+    if size >= 1000:
+        return format_number(float(round(v)))
+    return format_number(float(v), DIGITS if size < 10 else 2 if size < 100 else 1)
+
+
+def labels(values: np.ndarray) -> np.ndarray:
+    """:func:`number` of every element, as a string array."""
+    return np.vectorize(number, otypes=[object])(np.asarray(values, dtype=float)).astype(str)
+
+
+def operand(v: float) -> str:
+    """A number inside an expression: negatives in parentheses so signs cannot blur.
+
+    >>> operand(-1.0), operand(2.5)
+    ('(−1)', '2.5')
+    """
+    text = number(v)
+    return f"({text})" if text.startswith("−") else text
+
+
+def shown_exactly(v: float) -> bool:
+    """Whether :func:`number` writes `v` without rounding.
+
+    >>> shown_exactly(0.25), shown_exactly(1 / 3)
+    (True, False)
+    """
+    text = number(v).replace("−", "-")
+    return bool(np.isclose(float(text), v, rtol=1e-9, atol=1e-12)) if text else True
+
+
+def equals(result: float, exact: bool) -> str:
+    """``" = −6"``, or ``" ≈ 0.333"`` when something on the left was rounded."""
+    return f" {'=' if exact and shown_exactly(result) else '≈'} {number(result)}"
+
+
+def shorten(terms: Sequence[str], sep: str, room: int = LINE_LIMIT) -> str:
+    """Join `terms`, eliding the middle when they take more than `room` characters."""
+    row = sep.join(terms)
+    if len(row) <= room or len(terms) <= 5:
+        return row
+    return sep.join([*terms[:3], "…", *terms[-2:]])
+
+
+def expression(terms: Sequence[Sequence[str]], tail: str, head: str = "", sep: str = " + ") -> tuple[str, ...]:
+    """Lay a long expression out one kernel row per line, eliding what does not fit.
+
+    `terms` holds one list per kernel row. Short expressions stay on one line.
+
+    >>> expression([["1", "2"], ["3", "4"]], " = 10")
+    ('1 + 2 + 3 + 4 = 10',)
+    >>> for line in expression([["10·(−1)"] * 4] * 3, " = −120"):
+    ...     print(line)
+    10·(−1) + 10·(−1) + 10·(−1) + 10·(−1)
+    + 10·(−1) + 10·(−1) + 10·(−1) + 10·(−1)
+    + 10·(−1) + 10·(−1) + 10·(−1) + 10·(−1) = −120
+    """
+    flat = head + sep.join(t for row in terms for t in row) + tail
+    if len(flat) <= LINE_LIMIT:
+        return (flat,)
+    room = LINE_LIMIT - max(len(head), len(sep.strip()) + 1) - len(tail) - 1
+    rows = [shorten(row, sep, room) for row in terms]
+    if len(rows) > 6:
+        rows = [*rows[:3], "⋮", *rows[-2:]]
+    if sep.strip() == ",":
+        lines = [head + r + "," for r in rows[:-1]] + [rows[-1]]
+    else:
+        lines = [head + rows[0]] + [r if r == "⋮" else f"{sep.strip()} {r}" for r in rows[1:]]
+    lines[-1] += tail
+    return tuple(lines)
+
+
+def operands(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`operand` and :func:`shown_exactly` of every element, formatting each distinct value once.
+
+    >>> text, exact = operands(np.array([[1.0, -0.5], [1 / 3, 1.0]]))
+    >>> text.tolist(), exact.tolist()
+    ([['1', '(−0.5)'], ['0.333', '1']], [[True, True], [False, True]])
+    """
+    values = np.asarray(values, dtype=float)
+    distinct, inverse = np.unique(values, return_inverse=True)
+    text = np.array([operand(v) for v in distinct], dtype=object)
+    exact = np.array([shown_exactly(v) for v in distinct], dtype=bool)
+    return text[inverse].reshape(values.shape), exact[inverse].reshape(values.shape)
+
+
+def products(values: np.ndarray, weights: np.ndarray) -> list[list[str]]:
+    """Terms ``"v·w"`` per kernel row, from operand texts (see :func:`operands`)."""
+    return [[f"{v}·{w}" for v, w in zip(vr, wr)] for vr, wr in zip(values, weights)]
+
+
+def axis_notes(worked: Sequence[Worked]) -> tuple[str, ...]:
+    """What an inexact division means, once when both axes say the same, else per axis."""
+    rows, cols = (w.note for w in worked)
+    if rows == cols:
+        return (rows,) if rows else ()
+    return tuple(f"{axis}: {note}" for axis, note in (("Rows", rows), ("Columns", cols)) if note)
+
+
+def formula_lines(worked: Sequence[Worked]) -> tuple[str, ...]:
+    """``"Output size: …"`` once when both axes agree, else one line per axis."""
+    if worked[0].text == worked[1].text:
+        return (f"Output size (rows and columns): {worked[0].text}",)
+    return (f"Output rows: {worked[0].text}", f"Output columns: {worked[1].text}")
