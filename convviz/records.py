@@ -3,6 +3,7 @@
 The Shape arithmetic page edits a stack as a table (one row per layer, :data:`COLUMNS`) and
 keeps it in the page's link as a short text (:func:`stack_to_text`). Both are read back into
 :mod:`convviz.layers` objects; values are checked by :func:`convviz.layers.plan`, not here.
+What the plan found is written as rows too (:func:`plan_rows`).
 
 Examples
 --------
@@ -21,7 +22,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
 
-from .layers import KINDS, Layer, Shape, kind
+from .layers import KINDS, Layer, Shape, Step, kind
 
 COLUMNS = ("out", "kernel_size", "stride", "padding", "dilation", "output_padding", "ceil_mode", "bias")
 
@@ -137,3 +138,28 @@ def stack_from_text(text: str) -> tuple[Shape, tuple[Layer, ...]]:
             record[column.strip()] = value
         layers.append(from_record(record))
     return tuple(int(n) for n in re.split("[x×]", first.strip())), tuple(filter(None, layers))
+
+
+def times(values: Sequence[int] | None, missing: str = "—") -> str:
+    """Sizes joined with ×, or `missing` when there are none.
+
+    >>> times((6, 28, 28)), times(None), times(None, "?")
+    ('6×28×28', '—', '?')
+    """
+    return "×".join(map(str, values)) if values else missing
+
+
+def plan_rows(steps: Sequence[Step]) -> list[dict[str, object]]:
+    """One row per planned layer: its output, receptive field, jump, cost, and any problem.
+
+    >>> from convviz.layers import Conv, plan
+    >>> plan_rows(plan((1, 32, 32), [Conv(6, 5)]))[0]["receptive field"]
+    '5×5'
+    """
+    return [{
+        "layer": kind(s.layer), "output": times(s.shape, "?"),
+        "receptive field": times([f.size for f in s.fields or ()]),
+        "jump": times([f.jump for f in s.fields or ()]),
+        "parameters": s.parameters, "multiply–accumulates": s.macs,
+        "problem": s.error or ("" if s.shape else "unknown: an earlier layer is impossible"),
+    } for s in steps]

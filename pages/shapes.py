@@ -5,7 +5,7 @@ import streamlit as st
 
 from convviz import padding_per_side
 from convviz.export import keras_code, pytorch_code
-from convviz.records import COLUMNS, from_record, stack_from_text, stack_to_text, to_record
+from convviz.records import COLUMNS, from_record, plan_rows, stack_from_text, stack_to_text, times, to_record
 from convviz.figures.shapes import receptive_field_figure, window_figures
 from convviz.layers import FUNCTIONS, KINDS, kind, plan, standard_equivalent, totals
 from convviz.presets import PRESETS
@@ -23,10 +23,6 @@ HELP = {"out": "Output channels (conv) or features (linear); blank in a depthwis
         "kernel_size": "One number, or h,w", "stride": "One number, or h,w; blank in a pool: the kernel size",
         "padding": "A number, valid, same (stride 1), full, or before,after such as 0,1 (Keras's same at stride 2)"}
 PLAIN = {"displayModeBar": False}
-
-
-def times(values: tuple | None) -> str:
-    return "×".join(map(str, values)) if values else "?"
 
 
 def calculator() -> None:
@@ -117,23 +113,17 @@ def planner() -> None:
 
 
 def results(shape: tuple, layers: tuple, steps: list) -> None:
-    rows = pd.DataFrame([{
-        "layer": kind(s.layer), "output": times(s.shape),
-        "receptive field": times([f.size for f in s.fields]) if s.fields else "—",
-        "jump": times([f.jump for f in s.fields]) if s.fields else "—",
-        "parameters": s.parameters, "multiply–accumulates": s.macs,
-        "problem": s.error or ("" if s.shape else "unknown: an earlier layer is impossible"),
-    } for s in steps])
+    rows = pd.DataFrame(plan_rows(steps))
     number = st.column_config.NumberColumn(format="localized")
     st.dataframe(rows.style.apply(lambda r: ["background-color: #ffe3e3" if r["problem"] else ""] * len(r), axis=1),
                  height="content", column_config={"parameters": number, "multiply–accumulates": number})
     parameters, macs = totals(steps)
     spatial = [i for i, s in enumerate(steps) if s.windows and kind(s.layer) not in FUNCTIONS]
     cells = st.columns(4)
-    cells[0].metric("Output", times(steps[-1].shape))
+    cells[0].metric("Output", times(steps[-1].shape, "?"))
     cells[1].metric("Parameters", f"{parameters:,}")
     cells[2].metric("Multiply–accumulates", f"{macs:,}")
-    cells[3].metric("Receptive field", times([f.size for f in steps[spatial[-1]].fields]) if spatial else "—")
+    cells[3].metric("Receptive field", times([f.size for f in steps[spatial[-1]].fields] if spatial else None))
     standard = standard_equivalent(layers)
     if standard != layers and not any(s.error for s in steps):
         other = totals(plan(shape, standard))
