@@ -25,7 +25,8 @@ _HTML = """
 """
 
 _CSS = """
-.sketch { display: flex; width: 100%; max-width: 280px; flex-direction: column; gap: .5rem; font-family: inherit; }
+.sketch { display: flex; width: 100%; max-width: 280px; flex-direction: column; gap: .5rem;
+          font-family: var(--st-font); color: var(--st-text-color); }
 canvas { border: 2px solid #c5c9d3; border-radius: .5rem; touch-action: none; cursor: crosshair;
          width: 100%; max-width: 280px; aspect-ratio: 1; }
 .bar { display: flex; gap: 1rem; align-items: center; font-size: .95rem; }

@@ -22,11 +22,13 @@ _HTML = """
 """
 
 _CSS = """
-.stepper { display: flex; gap: .75rem; font-family: inherit; }
-button { flex: 1; font: inherit; color: inherit; min-height: 2.5rem; padding: .25rem .75rem; cursor: pointer;
-         background: white; border: 1px solid rgba(49, 51, 63, .2); border-radius: .5rem; }
-button:hover, button:focus-visible { border-color: #d9480f; color: #d9480f; outline: none; }
-button:active { background: #d9480f; color: white; }
+.stepper { display: flex; gap: .75rem; font-family: var(--st-font); }
+button { flex: 1; font: inherit; color: var(--st-text-color); min-height: 2.5rem; padding: .25rem .75rem;
+         cursor: pointer; background: white; border: 1px solid var(--st-border-color);
+         border-radius: var(--st-base-radius); }
+button:hover, button:focus-visible { border-color: var(--st-primary-color); color: var(--st-primary-color);
+                                     outline: none; }
+button:active { background: var(--st-primary-color); color: white; }
 """
 
 _JS = """
