@@ -42,13 +42,13 @@ def payload(at: AppTest) -> int:
 def main() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.selectbox(key="playground.image").set_value("upload")
-    at.slider(key="playground.size").set_value(1024)
+    at.selectbox(key="playground.image.image").set_value("upload")
+    at.slider(key="playground.image.size").set_value(1024)
     at.run()
     data = photo()
     print(f"uploading a {len(data) / 1e6:.1f} MB JPEG of 4000×3000 (12 megapixels)")
     t = time.perf_counter()
-    at.file_uploader(key="playground.upload_file").upload("photo.jpg", data, "image/jpeg").run()
+    at.file_uploader(key="playground.image.upload").upload("photo.jpg", data, "image/jpeg").run()
     print(f"first run (decode, reduce to 1024, convolve): {1e3 * (time.perf_counter() - t):.0f} ms")
     changes = [
         ("kernel", "selectbox", "box_blur"), ("kernel", "selectbox", "sobel_y"),
@@ -56,9 +56,10 @@ def main() -> None:
         ("activation", "selectbox", "ReLU"), ("display", "radio", "absolute"), ("kernel", "selectbox", "sharpen"),
     ]
     times, sizes = [], []
+    OWNERS = {"stride": "layer", "mode": "layer", "kernel": "kernel"}
     for name, kind, new in changes:
         t = time.perf_counter()
-        getattr(at, kind)(key=f"playground.{name}").set_value(new).run()
+        getattr(at, kind)(key=f"playground.{OWNERS.get(name, 'page')}.{name}").set_value(new).run()
         times.append(time.perf_counter() - t)
         sizes.append(payload(at))
         assert not at.exception, at.exception

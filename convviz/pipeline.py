@@ -24,6 +24,7 @@ from .images import to_grayscale
 from .pooling import avg_pool2d, max_pool2d
 
 COLOURS = ("luminance", "each channel", "RGB kernel")
+POOLS = ("none", "max", "avg")
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,19 @@ class LayerResult:
 def input_channels(pixels: np.ndarray, colour: str) -> np.ndarray:
     """``(H, W, 3)`` pixels as ``(C, H, W)``: one luminance channel, or R, G and B.
 
+    Values are rounded to whole numbers, as an 8-bit image holds them, so every page shows
+    and computes with the same pixel values.
+
     >>> input_channels(np.zeros((2, 5, 3)), "each channel").shape
     (3, 2, 5)
+    >>> input_channels(np.full((1, 1, 3), [255.0, 0.0, 0.0]), "luminance").ravel()
+    array([76.], dtype=float32)
     """
     if colour not in COLOURS:
         raise ValueError(f"colour must be one of {', '.join(COLOURS)}, got {colour!r}")
     if colour == "luminance":
-        return to_grayscale(pixels)[None]
-    return np.ascontiguousarray(np.moveaxis(np.asarray(pixels, dtype=np.float32), -1, 0))
+        return np.rint(to_grayscale(pixels))[None]
+    return np.ascontiguousarray(np.rint(np.moveaxis(np.asarray(pixels, dtype=np.float32), -1, 0)))
 
 
 def feature_maps(
@@ -70,8 +76,8 @@ def feature_maps(
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
-    if pool not in ("none", "max", "avg"):
-        raise ValueError(f"pool must be 'none', 'max' or 'avg', got {pool!r}")
+    if pool not in POOLS:
+        raise ValueError(f"pool must be one of {', '.join(POOLS)}, got {pool!r}")
     maps, stages = [], [Stage("input", x.shape)]
     for kernel in kernels:
         k = np.asarray(kernel, dtype=np.float32)

@@ -132,6 +132,53 @@ def conv2d_steps(
     return ConvSteps(rows, cols, padded, values, w, products, partial, float(bias), partial.sum(0) + bias, pads)
 
 
+def patch_outputs(
+    size: tuple[int, ...], kernel_size: tuple[int, ...], stride: tuple[int, ...], pads: tuple[tuple[int, int], ...],
+    dilation: tuple[int, ...], top: tuple[int, ...], extent: int,
+) -> tuple[range, ...]:
+    """Per axis, the outputs whose whole window lies in an `extent`-wide patch of the input.
+
+    The patch starts at `top`. Where it reaches the input's border, the padding beyond that
+    border belongs to it too, so the outputs there are included, as in the whole layer.
+
+    Examples
+    --------
+    >>> patch_outputs((10,), (3,), (1,), ((1, 1),), (1,), (0,), 5)      # reaches the top: padding too
+    (range(0, 4),)
+    >>> patch_outputs((10,), (3,), (2,), ((1, 1),), (1,), (4,), 5)
+    (range(3, 4),)
+    """
+    ranges = []
+    for n, k, s, (before, after), d, t in zip(size, kernel_size, stride, pads, dilation, top):
+        span = d * (k - 1) + 1
+        out = (n + before + after - span) // s + 1
+        lo = t + before if t > 0 else 0
+        hi = (t + extent if t + extent < n else n + after) + before - span
+        ranges.append(range(max(-(-lo // s), 0), min(hi // s + 1, out)))
+    return tuple(ranges)
+
+
+def patch_around(
+    size: tuple[int, ...], kernel_size: tuple[int, ...], stride: tuple[int, ...], pads: tuple[tuple[int, int], ...],
+    dilation: tuple[int, ...], output: tuple[int, ...], extent: int,
+) -> tuple[int, ...]:
+    """Top of the `extent`-wide patch that centres the window of `output` (per axis).
+
+    With ``extent`` at least the window's span, :func:`patch_outputs` of that patch holds
+    `output`.
+
+    >>> patch_around((10,), (3,), (1,), ((1, 1),), (1,), (5,), 5)
+    (3,)
+    >>> patch_outputs((10,), (3,), (1,), ((1, 1),), (1,), (3,), 5)
+    (range(4, 7),)
+    """
+    tops = []
+    for n, k, s, (before, _), d, o in zip(size, kernel_size, stride, pads, dilation, output):
+        start, span = o * s - before, d * (k - 1) + 1
+        tops.append(min(max(start - (extent - span) // 2, 0), max(n - extent, 0)))
+    return tuple(tops)
+
+
 @dataclass(frozen=True)
 class PoolSteps:
     """A 2-D pooling, window by window (single channel).

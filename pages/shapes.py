@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from convviz import padding_per_side
+from convviz.arguments import PADDING_WORDS
 from convviz.export import keras_code, pytorch_code
 from convviz.records import COLUMNS, from_record, plan_rows, stack_from_text, stack_to_text, times, to_record
 from convviz.figures.shapes import receptive_field_figure, window_figures
@@ -11,14 +12,21 @@ from convviz.layers import FUNCTIONS, KINDS, kind, plan, standard_equivalent, to
 from convviz.presets import PRESETS
 from convviz.solvers import OPERATIONS, explain_output_size, input_sizes, output_size, same_padding
 from widgets.navigation import require_app
-from widgets.url_state import SCHEMA, key, publish, restore, set_value, value
+from widgets.url_state import PageState, Setting
 
 require_app()
-PAGE, EDITOR, BASE = "shapes", key("shapes", "editor"), key("shapes", "base")
 AXES, SUFFIX = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}, ("", "_2", "_3")
 FIELDS = {"len": "input size", "k": "kernel", "s": "stride", "p": "padding", "d": "dilation", "opad": "output_padding"}
-SETTINGS = {n: SCHEMA[n] for n in ("dims", "op", "pad_as", "ceil", "preset", "stack", "unit_r", "unit_c")} | {
-    f + x: SCHEMA[f + x] for f in FIELDS for x in SUFFIX}
+LIMITS = {"len": Setting(32, low=1, high=4096), "k": Setting(5, low=1, high=64), "s": Setting(1, low=1, high=64),
+          "p": Setting(0, low=0, high=64), "d": Setting(1, low=1, high=64), "opad": Setting(0, low=0, high=63)}
+STATE = PageState("shapes", page={
+    "dims": Setting(2, choices=(1, 2, 3)), "op": Setting("convolution", choices=OPERATIONS),
+    "pad_as": Setting("amount", choices=("amount", *PADDING_WORDS)), "ceil": Setting(False),
+    "preset": Setting(next(iter(PRESETS)), choices=tuple(PRESETS)), "stack": Setting(""),
+    "unit_r": Setting(0, low=0, high=4096), "unit_c": Setting(0, low=0, high=4096),
+    **{f + x: LIMITS[f] for f in FIELDS for x in SUFFIX}})
+PAGE = STATE.scope("page")
+EDITOR, BASE = PAGE.key("editor"), PAGE.key("base")
 HELP = {"out": "Output channels (conv) or features (linear); blank in a depthwise conv: as many as come in",
         "kernel_size": "One number, or h,w", "stride": "One number, or h,w; blank in a pool: the kernel size",
         "padding": "A number, valid, same (stride 1), full, or before,after such as 0,1 (Keras's same at stride 2)"}
@@ -27,23 +35,23 @@ PLAIN = {"displayModeBar": False}
 
 def calculator() -> None:
     top = st.columns([1.3, 2, 1.2, 1.2], vertical_alignment="bottom")
-    top[0].radio("Axes", (1, 2, 3), key=key(PAGE, "dims"), horizontal=True, format_func=lambda n: f"{n}D")
-    top[1].radio("Operation", OPERATIONS, key=key(PAGE, "op"), horizontal=True)
-    op, dims, pad_as = value(PAGE, "op"), value(PAGE, "dims"), value(PAGE, "pad_as")
-    top[2].selectbox("Padding", SCHEMA["pad_as"].choices, key=key(PAGE, "pad_as"), disabled=op != "convolution")
-    top[3].checkbox("ceil_mode", key=key(PAGE, "ceil"), disabled=op != "pooling", help="Round the division up")
+    top[0].radio("Axes", (1, 2, 3), **PAGE.bind("dims"), horizontal=True, format_func=lambda n: f"{n}D")
+    top[1].radio("Operation", OPERATIONS, **PAGE.bind("op"), horizontal=True)
+    op, dims, pad_as = PAGE.value("op"), PAGE.value("dims"), PAGE.value("pad_as")
+    top[2].selectbox("Padding", PAGE.settings["pad_as"].choices, **PAGE.bind("pad_as"), disabled=op != "convolution")
+    top[3].checkbox("ceil_mode", **PAGE.bind("ceil"), disabled=op != "pooling", help="Round the division up")
     names = [n for n in FIELDS if n != "opad" or op == "transposed"]
     for i, axis in enumerate(AXES[dims]):
         cells = st.columns([0.4, *[1] * len(names)], vertical_alignment="bottom")
         cells[0].markdown(f"### {axis}")
         for cell, n in zip(cells[1:], names):
-            s = SCHEMA[n + SUFFIX[i]]
-            cell.number_input(FIELDS[n], s.low, s.high, key=key(PAGE, n + SUFFIX[i]),
+            s = LIMITS[n]
+            cell.number_input(FIELDS[n], s.low, s.high, **PAGE.bind(n + SUFFIX[i]),
                               disabled=n == "p" and op == "convolution" and pad_as != "amount",
                               label_visibility="visible" if i == 0 else "collapsed")
-    per = {n: tuple(value(PAGE, n + SUFFIX[i]) for i in range(dims)) for n in FIELDS}
+    per = {n: tuple(PAGE.value(n + SUFFIX[i]) for i in range(dims)) for n in FIELDS}
     padding = per["p"] if op != "convolution" or pad_as == "amount" else pad_as
-    args = (op, per["len"], per["k"], per["s"], padding, per["d"], value(PAGE, "ceil"), per["opad"])
+    args = (op, per["len"], per["k"], per["s"], padding, per["d"], PAGE.value("ceil"), per["opad"])
     try:
         worked = explain_output_size(*args)
         st.latex(r"L_{out} = " + worked[0].general)
@@ -69,26 +77,26 @@ def calculator() -> None:
             keep = same_padding(per["len"][i], per["k"][i], per["s"][i], per["d"][i])
             left.markdown(f"**{axis}**: {keep.text}")
         sizes = input_sizes(output[i], op, per["k"][i], per["s"][i], padding if isinstance(padding, str)
-                            else padding[i], per["d"][i], value(PAGE, "ceil"), per["opad"][i])
+                            else padding[i], per["d"][i], PAGE.value("ceil"), per["opad"][i])
         right.markdown(f"**{axis}**: {sizes.start}{f' to {sizes[-1]}' if len(sizes) > 1 else ''} → {output[i]}")
 
 
 def load_stack() -> None:
     """Start the editor from the link's stack, or else the preset's."""
-    preset = PRESETS[value(PAGE, "preset")]
+    preset = PRESETS[PAGE.value("preset")]
     try:
-        shape, layers = stack_from_text(value(PAGE, "stack") or stack_to_text(preset.input_shape, preset.layers))
+        shape, layers = stack_from_text(PAGE.value("stack") or stack_to_text(preset.input_shape, preset.layers))
     except ValueError as exc:
         st.warning(f"The link's layer stack was ignored ({exc}); showing the preset.")
         shape, layers = preset.input_shape, preset.layers
     st.session_state[BASE] = layers
     for n, v in zip("chw", shape):
-        st.session_state[key(PAGE, f"in_{n}")] = v
+        st.session_state[PAGE.key(f"in_{n}")] = v
 
 
 def choose_preset() -> None:
     for n, v in (("stack", ""), ("unit_r", 0), ("unit_c", 0)):
-        set_value(PAGE, n, v)
+        PAGE.set(n, v)
     st.session_state.pop(EDITOR, None)
 
 
@@ -96,10 +104,10 @@ def planner() -> None:
     if EDITOR not in st.session_state:
         load_stack()
     top = st.columns([2, 1, 1, 1])
-    top[0].selectbox("Preset", SCHEMA["preset"].choices, key=key(PAGE, "preset"), on_change=choose_preset)
-    shape = tuple(top[i].number_input(f"Input {n}", 1, 4096, key=key(PAGE, f"in_{n.lower()}"))
+    top[0].selectbox("Preset", tuple(PRESETS), **PAGE.bind("preset", then=choose_preset))
+    shape = tuple(top[i].number_input(f"Input {n}", 1, 4096, key=PAGE.key(f"in_{n.lower()}"))
                   for i, n in enumerate("CHW", start=1))
-    preset = PRESETS[value(PAGE, "preset")]
+    preset = PRESETS[PAGE.value("preset")]
     st.caption(preset.note)
     table = pd.DataFrame(map(to_record, st.session_state[BASE]), columns=["layer", *COLUMNS])
     edited = st.data_editor(table, key=EDITOR, num_rows="dynamic", height="content", placeholder="", column_config={
@@ -107,7 +115,7 @@ def planner() -> None:
         **{c: st.column_config.TextColumn(c.replace("_size", ""), help=HELP.get(c)) for c in COLUMNS[:-2]}})
     layers = tuple(filter(None, map(from_record, edited.to_dict("records"))))
     text = stack_to_text(shape, layers)
-    set_value(PAGE, "stack", "" if text == stack_to_text(preset.input_shape, preset.layers) else text)
+    PAGE.set("stack", "" if text == stack_to_text(preset.input_shape, preset.layers) else text)
     if layers:
         results(shape, layers, plan(shape, layers))
 
@@ -134,9 +142,9 @@ def results(shape: tuple, layers: tuple, steps: list) -> None:
         st.markdown(f"#### What one unit of layer {spatial[-1]} ({kind(steps[spatial[-1]].layer)}) sees")
         for cell, n, label, size in zip(st.columns(4), ("unit_r", "unit_c"), ("Row", "Column"),
                                         steps[spatial[-1]].shape[1:]):
-            set_value(PAGE, n, min(value(PAGE, n), size - 1))
-            cell.number_input(f"{label} (0–{size - 1})", 0, size - 1, key=key(PAGE, n))
-        unit = (value(PAGE, "unit_r"), value(PAGE, "unit_c"))
+            PAGE.clamp(n, 0, size - 1)
+            cell.number_input(f"{label} (0–{size - 1})", 0, size - 1, **PAGE.bind(n))
+        unit = (PAGE.value("unit_r"), PAGE.value("unit_c"))
         st.plotly_chart(receptive_field_figure(shape, steps, spatial[-1], unit), key="shapes_field", config=PLAIN)
     st.markdown("#### Code that builds this stack")
     try:
@@ -148,7 +156,7 @@ def results(shape: tuple, layers: tuple, steps: list) -> None:
         tab.code(text, language="python")
 
 
-for notice in restore(PAGE, SETTINGS):
+for notice in STATE.restore():
     st.warning(notice)
 st.title("Shape arithmetic")
 st.caption("Why 32 becomes 28, what “same” means at stride 2, and how far one unit of a network sees.")
@@ -157,4 +165,4 @@ with size_tab:
     calculator()
 with stack_tab:
     planner()
-publish(PAGE, SETTINGS)
+STATE.publish()

@@ -8,9 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from convviz.records import stack_to_text
 from convviz.presets import PRESETS
-from widgets.url_state import SCHEMA
 
-EDITOR = "shapes.editor"
+EDITOR = "shapes.page.editor"
 
 
 def open_shapes(query: dict[str, str] | None = None) -> AppTest:
@@ -54,7 +53,7 @@ def test_loads_with_lenet5_and_no_problem(at):
     ("MobileNet block", "64×112×112", "3×3"),
 ])
 def test_presets_load(at, name, output, receptive):
-    at.selectbox(key="shapes.preset").set_value(name).run()
+    at.selectbox(key="shapes.page.preset").set_value(name).run()
     assert not at.exception and not at.error
     assert metrics(at)["Output"] == output and metrics(at)["Receptive field"] == receptive
     assert len(results(at)) == len(PRESETS[name].layers)
@@ -62,7 +61,7 @@ def test_presets_load(at, name, output, receptive):
 
 
 def test_mobilenet_is_compared_with_the_standard_convolution(at):
-    at.selectbox(key="shapes.preset").set_value("MobileNet block").run()
+    at.selectbox(key="shapes.page.preset").set_value("MobileNet block").run()
     text = " ".join(i.value for i in at.info)
     assert "18,432 parameters" in text and "**0.127**" in text
 
@@ -92,9 +91,9 @@ def test_the_stack_and_settings_round_trip_through_the_link(at):
     assert link["stack"].startswith("1x32x32|conv:out=8;kernel_size=5|")
     again = open_shapes(link)
     assert results(again)["output"][0] == "8×28×28"
-    again.number_input(key="shapes.k").set_value(3).run()
+    again.number_input(key="shapes.page.k").set_value(3).run()
     assert again.query_params["k"] == "3"
-    assert open_shapes(dict(again.query_params)).number_input(key="shapes.k").value == 3
+    assert open_shapes(dict(again.query_params)).number_input(key="shapes.page.k").value == 3
 
 
 def test_a_link_sets_the_calculator():
@@ -109,33 +108,33 @@ def test_a_link_with_a_stack_and_a_bad_value():
     at = open_shapes({"stack": stack_to_text((3, 64, 64), PRESETS["VGG block"].layers[:2]), "dims": "9"})
     assert not at.exception
     assert metrics(at)["Output"] == "64×64×64"
-    assert any("dims='9' ignored" in w.value for w in at.warning)
+    assert any("`9` for dims was ignored" in w.value for w in at.warning)
     broken = open_shapes({"stack": "64x64|conv"})
     assert any("layer stack was ignored" in w.value for w in broken.warning)
     assert metrics(broken)["Parameters"] == "61,706"
 
 
 def test_pooling_with_ceil_mode_and_transposed(at):
-    at.radio(key="shapes.op").set_value("pooling").run()
-    at.number_input(key="shapes.len").set_value(5)
-    at.number_input(key="shapes.k").set_value(2)
-    at.number_input(key="shapes.s").set_value(2)
-    at.checkbox(key="shapes.ceil").check().run()
+    at.radio(key="shapes.page.op").set_value("pooling").run()
+    at.number_input(key="shapes.page.len").set_value(5)
+    at.number_input(key="shapes.page.k").set_value(2)
+    at.number_input(key="shapes.page.s").set_value(2)
+    at.checkbox(key="shapes.page.ceil").check().run()
     assert any("Output: 3 × 2" in m.value for m in at.markdown)
-    at.radio(key="shapes.op").set_value("transposed").run()
+    at.radio(key="shapes.page.op").set_value("transposed").run()
     assert not at.exception and any("Output:" in m.value for m in at.markdown)
     assert any("output_padding" == n.label for n in at.number_input)
 
 
 def test_bad_settings_show_the_engine_message_not_a_traceback(at):
-    at.number_input(key="shapes.k").set_value(40).run()
+    at.number_input(key="shapes.page.k").set_value(40).run()
     assert not at.exception
     assert any("the kernel spans 40 positions but the padded input has only 32" in e.value for e in at.error)
-    at.number_input(key="shapes.k").set_value(3)
-    at.number_input(key="shapes.s").set_value(2)
-    at.selectbox(key="shapes.pad_as").set_value("same").run()
+    at.number_input(key="shapes.page.k").set_value(3)
+    at.number_input(key="shapes.page.s").set_value(2)
+    at.selectbox(key="shapes.page.pad_as").set_value("same").run()
     assert any("padding='same' needs stride 1" in e.value for e in at.error)
 
 
-def test_the_schema_knows_every_preset():
-    assert SCHEMA["preset"].choices == tuple(PRESETS)
+def test_every_preset_can_be_picked(at):
+    assert at.selectbox(key="shapes.page.preset").options == [str(p) for p in PRESETS]

@@ -13,7 +13,7 @@ def run(**params: str) -> AppTest:
 
 def animation(at: AppTest) -> dict:
     """The animated figure's spec."""
-    return json.loads(at.get_by_key("step_by_step.chart").proto.spec)
+    return json.loads(at.get_by_key("step_by_step.page.chart").proto.spec)
 
 
 def label(spec: dict, frame: int | None = None) -> list[str]:
@@ -36,21 +36,21 @@ def test_page_loads_on_the_textbook_example():
 
 def test_the_step_box_moves_the_figure_and_the_link():
     at = run()
-    at.number_input(key="step_by_step.step").set_value(3).run()
+    at.number_input(key="step_by_step.page.step").set_value(3).run()
     assert active(animation(at)) == 2 and at.query_params["step"] == "3"
-    at.number_input(key="step_by_step.step").set_value(2).run()
+    at.number_input(key="step_by_step.page.step").set_value(2).run()
     assert active(animation(at)) == 1 and label(animation(at))[0].startswith("Step 2 of 9")
 
 
 def test_the_step_comes_from_the_link_and_is_kept_within_the_steps():
     assert active(animation(run(step="5"))) == 4
     at = run(step="500")
-    assert active(animation(at)) == 8 and at.number_input(key="step_by_step.step").value == 9
+    assert active(animation(at)) == 8 and at.number_input(key="step_by_step.page.step").value == 9
 
 
 def test_stride_from_the_layer_controls_changes_the_frames():
     at = run()
-    at.slider(key="step_by_step.stride").set_value(2).run()
+    at.slider(key="step_by_step.layer.stride").set_value(2).run()
     assert len(animation(at)["frames"]) == 4
 
 
@@ -70,7 +70,7 @@ def test_random_numbers_of_a_chosen_size():
     at = run(grid="random", grid_size="7", padding="same")
     spec = animation(at)
     assert len(spec["frames"]) == 49
-    at.button(key="step_by_step.reseed").click().run()
+    at.button(key="step_by_step.page.reseed").click().run()
     assert label(animation(at), 0) != label(spec, 0)
 
 
@@ -79,13 +79,13 @@ def test_a_patch_of_the_playground_image():
     assert not at.exception and not at.error
     spec = animation(at)
     assert len(spec["frames"]) == 36
-    assert at.number_input(key="step_by_step.row").value == 4
+    assert at.number_input(key="step_by_step.page.row").value == 4
 
 
 def test_an_impossible_setting_is_explained_not_raised():
     at = run(dilation="4")
     assert not at.exception
-    assert "can't be animated" in at.error[0].value and "kernel spans 9" in at.error[0].value
+    assert "can't be animated" in at.info[0].value and "kernel spans 9" in at.info[0].value
 
 
 def test_the_speed_sets_the_play_duration():

@@ -10,10 +10,16 @@ from convviz.images import (
     MAX_ASPECT, MAX_PIXELS, ImageError, LoadedImage, encode_png, load_image,
 )
 from convviz.samples import SAMPLES, load_sample
+from convviz.pipeline import COLOURS
 from widgets.sketch import sketch
-from widgets.url_state import SCHEMA, key, value
+from widgets.url_state import Scope, Setting
 
-IMAGE_SETTINGS = {name: SCHEMA[name] for name in ("image", "size", "colour")}
+MAX_SIDE = 2048
+IMAGE_SETTINGS = {
+    "image": Setting(next(iter(SAMPLES)), choices=(*SAMPLES, "upload", "draw")),
+    "size": Setting(512, low=64, high=MAX_SIDE),
+    "colour": Setting(COLOURS[0], choices=COLOURS),
+}
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]
 _LABELS = {"upload": "Upload your own…", "draw": "Draw one…"}
 
@@ -33,7 +39,7 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def image_picker(page: str) -> tuple[LoadedImage, str] | None:
+def image_picker(scope: Scope) -> tuple[LoadedImage, str] | None:
     """Draw the image controls; return the chosen image and a key naming it, or None.
 
     The key (source digest and working size) is what caches of results computed from the
@@ -41,24 +47,23 @@ def image_picker(page: str) -> tuple[LoadedImage, str] | None:
     ``st.error`` in plain words and None.
     """
     choice = st.selectbox(
-        "Image", IMAGE_SETTINGS["image"].choices, key=key(page, "image"),
-        format_func=lambda c: _LABELS.get(c, c),
-        help="; ".join(f"{name}: {s.description}" for name, s in SAMPLES.items()),
+        "Image", IMAGE_SETTINGS["image"].choices, format_func=lambda c: _LABELS.get(c, c),
+        help="; ".join(f"{name}: {s.description}" for name, s in SAMPLES.items()), **scope.bind("image"),
     )
     st.slider(
-        "Working size (longest side, px)", 64, 2048, step=64, key=key(page, "size"),
+        "Working size (longest side, px)", 64, MAX_SIDE, step=64, **scope.bind("size"),
         help="Large photos are reduced to this size first; bigger is sharper but slower.",
     )
     st.radio(
-        "Colour", IMAGE_SETTINGS["colour"].choices, key=key(page, "colour"), horizontal=True,
+        "Colour", COLOURS, horizontal=True, **scope.bind("colour"),
         help="Luminance: one grey channel. Each channel: the same 2-D kernel on R, G and B. "
              "RGB kernel: one 3-channel kernel summing over R, G and B, as a CNN layer does.",
     )
-    max_side = value(page, "size")
+    max_side = scope.value("size")
     try:
         if choice == "upload":
             upload = st.file_uploader(
-                "Image file", type=UPLOAD_TYPES, key=key(page, "upload_file"),
+                "Image file", type=UPLOAD_TYPES, key=scope.key("upload"),
                 help=f"PNG, JPEG, GIF, BMP, WebP or TIFF; up to {MAX_PIXELS // 1_000_000} megapixels, "
                      f"no thinner than 1:{MAX_ASPECT}.",
             )
@@ -69,7 +74,7 @@ def image_picker(page: str) -> tuple[LoadedImage, str] | None:
             source = _digest(data)
             image = _decode(source, max_side, data)
         elif choice == "draw":
-            drawing = sketch(key(page, "sketch"))
+            drawing = sketch(scope.key("sketch"))
             if drawing is None:
                 st.info("Draw something on the canvas (a digit, a shape); release to convolve it.")
                 return None

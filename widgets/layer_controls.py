@@ -6,54 +6,101 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from widgets.url_state import SCHEMA, key, value
+from convviz.arguments import PADDING_MODES, padding_per_side
+from convviz.solvers import same_padding
+from widgets.url_state import Scope, Setting
 
+MAX_STEP = 8
+MAX_PAD = 16
+PADDINGS = {"amount": "amount…", "valid": "valid", "same": "same (PyTorch)", "keras_same": "same (Keras)",
+            "full": "full"}
+_AXIS = Setting(1, low=1, high=MAX_STEP)
+_PAD = Setting(1, low=0, high=MAX_PAD)
 LAYER_SETTINGS = {
-    name: SCHEMA[name]
-    for name in ("stride", "stride_w", "padding", "pad", "pad_w", "mode", "dilation", "dilation_w", "per_axis")
+    "stride": _AXIS, "stride_w": _AXIS,
+    "padding": Setting("amount", choices=tuple(PADDINGS)), "pad": _PAD, "pad_w": _PAD,
+    "mode": Setting("zeros", choices=PADDING_MODES),
+    "dilation": _AXIS, "dilation_w": _AXIS,
+    "per_axis": Setting(False),
 }
 _PADDING_HELP = (
-    "valid: none. same: keep the size (stride 1 only; an odd total puts the extra pixel at the "
-    "bottom/right, as PyTorch). full: every position where the kernel touches the input."
+    "amount: that many positions on each side. valid: none. same (PyTorch): keep the size, at stride 1 only; an "
+    "odd total puts the extra pixel at the bottom/right. same (Keras): ⌈size / stride⌉ outputs at any stride, the "
+    "extra pixel at the bottom/right. full: every position where the kernel touches the input."
 )
 
 
 @dataclass(frozen=True)
 class LayerChoice:
-    """Settings for :func:`convviz.conv2d`, one value per axis (rows, columns)."""
+    """Settings for :func:`convviz.conv2d`, one value per axis (rows, columns).
+
+    `padding` is what the user chose: an amount per axis, or a word (``"keras_same"`` for
+    Keras's convention, which depends on the input size: see :meth:`resolved`).
+    """
 
     stride: tuple[int, int]
     padding: str | tuple[int, int]
     dilation: tuple[int, int]
     padding_mode: str
 
-    def kwargs(self) -> dict:
-        """Keyword arguments for ``conv2d`` and ``conv2d_steps``."""
-        return {"stride": self.stride, "padding": self.padding, "dilation": self.dilation,
+    def resolved(self, size: tuple[int, int], kernel: tuple[int, int]) -> tuple:
+        """The padding as the engine takes it: Keras's "same" becomes (before, after) per axis."""
+        if self.padding != "keras_same":
+            return self.padding
+        return tuple((p.before, p.after) for p in (
+            same_padding(n, k, s, d) for n, k, s, d in zip(size, kernel, self.stride, self.dilation)))
+
+    def per_side(self, size: tuple[int, int], kernel: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+        """Padding as ``((top, bottom), (left, right))``; raises ValueError as the engine does."""
+        return padding_per_side(self.resolved(size, kernel), kernel, self.stride, self.dilation)
+
+    def kwargs(self, size: tuple[int, int], kernel: tuple[int, int]) -> dict:
+        """Keyword arguments for ``conv2d`` and ``conv2d_steps`` on an input of `size`."""
+        return {"stride": self.stride, "padding": self.resolved(size, kernel), "dilation": self.dilation,
                 "padding_mode": self.padding_mode}
 
 
-def layer_controls(page: str) -> LayerChoice:
-    """Draw the layer controls and return the choice (validation is the engine's job)."""
-    per_axis = st.toggle("Different values for rows and columns", key=key(page, "per_axis"))
+def layer_controls(scope: Scope, kernel: tuple[int, int] | None = None) -> LayerChoice:
+    """Draw the layer controls and return the choice (validation is the engine's job).
+
+    With the kernel's shape, PyTorch's "same" at a stride above 1 offers the two ways out.
+    """
+    per_axis = st.toggle("Different values for rows and columns", **scope.bind("per_axis"))
     suffix = (" (rows)", " (columns)") if per_axis else ("", "")
 
     def pair(name: str, label: str, low: int, high: int, help: str) -> tuple[int, int]:
         cols = st.columns(2) if per_axis else [st.container()]
-        cols[0].slider(label + suffix[0], low, high, key=key(page, name), help=help)
+        cols[0].slider(label + suffix[0], low, high, help=help, **scope.bind(name))
         if per_axis:
-            cols[1].slider(label + suffix[1], low, high, key=key(page, f"{name}_w"), help=help)
-            return value(page, name), value(page, f"{name}_w")
-        return value(page, name), value(page, name)
+            cols[1].slider(label + suffix[1], low, high, help=help, **scope.bind(f"{name}_w"))
+            return scope.value(name), scope.value(f"{name}_w")
+        return scope.value(name), scope.value(name)
 
-    stride = pair("stride", "Stride", 1, 8, "How far the window jumps between outputs.")
-    st.radio("Padding", SCHEMA["padding"].choices, key=key(page, "padding"), horizontal=True,
-             format_func=lambda p: "amount…" if p == "amount" else p, help=_PADDING_HELP)
-    padding = value(page, "padding")
+    stride = pair("stride", "Stride", 1, MAX_STEP, "How far the window jumps between outputs.")
+    st.radio("Padding", tuple(PADDINGS), horizontal=True, format_func=PADDINGS.get, help=_PADDING_HELP,
+             **scope.bind("padding"))
+    padding = scope.value("padding")
     if padding == "amount":
-        padding = pair("pad", "Padding amount", 0, 16, "Positions added on each side.")
-    st.selectbox("Padding mode", SCHEMA["mode"].choices, key=key(page, "mode"),
-                 help="zeros: 0 0 | a b c d | 0 0 · reflect: c b | a b c d | c b · "
-                      "replicate: a a | a b c d | d d · circular: c d | a b c d | a b")
-    dilation = pair("dilation", "Dilation", 1, 8, "Gaps between the kernel's taps: dilation 2 skips every other pixel.")
-    return LayerChoice(stride, padding, dilation, value(page, "mode"))
+        padding = pair("pad", "Padding amount", 0, MAX_PAD, "Positions added on each side.")
+    st.selectbox("Padding mode", PADDING_MODES, help="zeros: 0 0 | a b c d | 0 0 · reflect: c b | a b c d | c b · "
+                 "replicate: a a | a b c d | d d · circular: c d | a b c d | a b", **scope.bind("mode"))
+    dilation = pair("dilation", "Dilation", 1, MAX_STEP,
+                    "Gaps between the kernel's taps: dilation 2 skips every other pixel.")
+    if padding == "same" and max(stride) > 1 and kernel is not None:
+        _same_at_stride(scope, stride, dilation, kernel)
+    return LayerChoice(stride, padding, dilation, scope.value("mode"))
+
+
+def _same_at_stride(scope: Scope, stride: tuple[int, int], dilation: tuple[int, int], kernel: tuple[int, int]) -> None:
+    """PyTorch refuses "same" above stride 1: say why, and offer both conventions that work."""
+    amounts = tuple(min(d * (k - 1) // 2, MAX_PAD) for k, d in zip(kernel, dilation))
+    st.info(f"PyTorch's `padding='same'` works at stride 1 only: at stride {max(stride)} no padding keeps the size, "
+            f"so PyTorch refuses. Pad {' and '.join(map(str, sorted(set(amounts))))} to get about ⌈size / stride⌉ "
+            f"outputs, or use Keras's \"same\", which pads so that exactly ⌈size / stride⌉ come out.")
+    left, right = st.columns(2)
+    left.button(f"Padding {amounts[0]}" + ("" if amounts[0] == amounts[1] else f", {amounts[1]}"),
+                key=scope.key("use_amount"), width="stretch",
+                on_click=scope.setter(padding="amount", pad=amounts[0], pad_w=amounts[1],
+                                      per_axis=scope.value("per_axis") or amounts[0] != amounts[1]))
+    right.button("Keras's same", key=scope.key("use_keras"), width="stretch",
+                 on_click=scope.setter(padding="keras_same"))

@@ -1,31 +1,50 @@
 """Page settings that live in the URL, so a shared link restores the exact setup.
 
-One schema (:data:`SCHEMA`) says, for every setting any page has, its type, default and
-allowed values. A page calls :func:`restore` before drawing its widgets: each widget's
-session-state key is filled from the URL, else from what the page last showed in this
-session, else from the default. Widgets are then drawn with ``key=key(page, name)`` and no
-``value=``. After the widgets, :func:`publish` writes the values that differ from the
-defaults back to the URL. Values that do not parse or are out of range fall back to the
-default and come back as notices for the page to show.
+Each setting is declared once, as a :class:`Setting`, by the widget or page that owns it,
+with its allowed values taken from the engine's constants. A page gathers its owners'
+settings in a :class:`PageState`; each owner gets a :class:`Scope`, whose keys are
+namespaced by page and owner (``"playground.kernel.bias"``), so two widgets can never
+share a key.
+
+The values themselves live in one plain dictionary per page (:data:`MEMORY`), never only
+under a widget's key: Streamlit forgets the value of a widget that is not drawn in a run,
+and a setting that is hidden (the padding amount while padding is "valid") must keep its
+value, in the page and in the link. Each run, :meth:`PageState.restore` fills every
+widget's key from that store before anything is drawn; a widget drawn with
+``**scope.bind(name)`` copies a change back in its ``on_change`` callback. Code that
+changes a setting does it in a callback too (:meth:`Scope.setter`), before the widgets are
+drawn. :meth:`PageState.publish` writes the non-default values to the URL.
+
+A URL that differs from what the page itself last published is a link from outside (a
+shared link, or a link from another page): it sets every setting, those it does not name
+to their defaults. Values that do not parse or are out of range fall back to the default
+and come back as notices, with the offending text quoted (:func:`quoted`) so that a link
+cannot put Markdown or HTML on the page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
-import numpy as np
+from convviz.kernels import validate_kernel
 
-from convviz.samples import SAMPLES
-from convviz.kernels import PRESETS, validate_kernel
+MEMORY = "url_state.memory"          # {page: {name: value}}: every setting's current value
+PUBLISHED = "url_state.published"    # {page: {name: text}}: what the page last wrote to the URL
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One URL-backed setting: its type, default, and what values are allowed."""
+    """One URL-backed setting: its default and what values are allowed.
+
+    The default's type is the setting's type: bool, int, float, str, or a tuple of strings
+    (written ``a+b`` in the URL, every item one of `choices`).
+    """
 
     default: Any
     choices: tuple = ()
@@ -34,37 +53,72 @@ class Setting:
     check: Callable[[str], object] | None = None  # raises ValueError for text it refuses
 
     def parse(self, text: str) -> Any:
-        """Turn URL text into a value, or raise ValueError saying why it is not allowed."""
+        """Turn URL text into a value, or raise ValueError saying why it is not allowed.
+
+        >>> Setting(1, low=1, high=8).parse("3")
+        3
+        >>> Setting((), choices=("a", "b")).parse("b+a")
+        ('b', 'a')
+        """
         kind = type(self.default)
+        if kind is tuple:
+            items = tuple(t for t in text.split("+") if t)
+            wrong = [t for t in items if t not in self.choices]
+            if wrong or len(set(items)) != len(items):
+                raise ValueError("not a list of distinct choices")
+            return items
         if kind is bool:
             if text not in ("0", "1", "true", "false"):
-                raise ValueError(f"expected 0 or 1, got {text!r}")
+                raise ValueError("expected 0 or 1")
             value: Any = text in ("1", "true")
         elif kind is int:
             value = int(text)
         elif kind is float:
             value = float(text)
-            if value != value:
-                raise ValueError("not a number")
+            if not np.isfinite(value):
+                raise ValueError("not a finite number")
         else:
             value = text
             if self.check is not None and text:
                 self.check(text)
         if self.choices and value not in self.choices:
-            raise ValueError(f"{text!r} is not one of the choices")
+            raise ValueError("not one of the choices")
         if self.low is not None and value < self.low or self.high is not None and value > self.high:
-            raise ValueError(f"{value} is outside {self.low}…{self.high}")
+            raise ValueError(f"outside {self.dump(self.low)}…{self.dump(self.high)}")
         return value
 
     def dump(self, value: Any) -> str:
         """Text for the URL."""
         if isinstance(value, bool):
             return "1" if value else "0"
+        if isinstance(value, (tuple, list)):
+            return "+".join(value)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value)) if type(self.default) is float else str(value)
         return str(value)
 
     def but(self, **changes: Any) -> Setting:
         """The same setting with another default (or bounds) for one page."""
         return replace(self, **changes)
+
+    def same(self, a: Any, b: Any) -> bool:
+        """Whether two values of this setting are equal (a list from a widget equals a tuple)."""
+        return (tuple(a) == tuple(b)) if isinstance(self.default, tuple) else a == b
+
+
+def quoted(text: object, limit: int = 60) -> str:
+    """`text` as inline code, so Markdown shows it literally, however it is made.
+
+    >>> quoted("[Click](https://example.com)")
+    '`[Click](https://example.com)`'
+    >>> quoted("a`b")
+    '``a`b``'
+    """
+    text = " ".join(str(text).split())
+    text = text if len(text) <= limit else text[:limit - 1] + "…"
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def encode_weights(kernel: np.ndarray) -> str:
@@ -77,121 +131,123 @@ def decode_weights(text: str) -> np.ndarray:
     try:
         rows = [[float(v) for v in row.split(",")] for row in text.split(";") if row]
     except ValueError:
-        raise ValueError(f"kernel values {text!r} are not numbers") from None
+        raise ValueError("kernel values are not numbers") from None
     if not rows or len({len(r) for r in rows}) != 1:
-        raise ValueError(f"kernel values {text!r} are not a rectangular grid")
+        raise ValueError("kernel values are not a rectangular grid")
     return validate_kernel(rows)
 
 
-_AXIS = Setting(1, low=1, high=8)
-SCHEMA: dict[str, Setting] = {
-    # what is convolved
-    "image": Setting(next(iter(SAMPLES)), choices=(*SAMPLES, "upload", "draw")),
-    "size": Setting(512, low=64, high=2048),
-    "colour": Setting("luminance", choices=("luminance", "each channel", "RGB kernel")),
-    # the kernel
-    "kernel": Setting("sobel_x", choices=(*PRESETS, "custom", "drawn", "random")),
-    "ksize": Setting(3, low=1, high=15),
-    "kwidth": Setting(3, low=1, high=15),
-    "sigma": Setting(1.0, low=0.1, high=10.0),
-    "weights": Setting("", check=decode_weights),
-    "seed": Setting(0, low=0, high=10**6),
-    "normalise": Setting(False),
-    "flip": Setting(False),
-    "bank": Setting(""),
-    "bias": Setting(0.0, low=-1000.0, high=1000.0),
-    # the layer
-    "stride": _AXIS,
-    "stride_w": _AXIS,
-    "padding": Setting("same", choices=("valid", "same", "full", "amount")),
-    "pad": Setting(1, low=0, high=16),
-    "pad_w": Setting(1, low=0, high=16),
-    "mode": Setting("zeros", choices=("zeros", "reflect", "replicate", "circular")),
-    "dilation": _AXIS,
-    "dilation_w": _AXIS,
-    "per_axis": Setting(False),
-    "activation": Setting("none", choices=("none", "ReLU", "leaky ReLU", "sigmoid", "tanh")),
-    "pool": Setting("none", choices=("none", "max", "avg")),
-    "pool_size": Setting(2, low=1, high=8),
-    "pool_stride": Setting(2, low=1, high=8),
-    "display": Setting("raw", choices=("raw", "absolute", "clipped", "stretched")),
-    # inspecting one position
-    "row": Setting(0, low=0, high=4096),
-    "col": Setting(0, low=0, high=4096),
-    # the step-by-step page
-    "grid": Setting("textbook", choices=("textbook", "random", "image patch")),
-    "grid_size": Setting(5, low=3, high=16),
-    "grid_seed": Setting(0, low=0, high=10**6),
-    "patch": Setting(12, low=6, high=32),
-    "operation": Setting("convolution", choices=("convolution", "channels", "max pool", "avg pool", "transposed")),
-    "output_padding": Setting(0, low=0, high=7),
-    "ceil_mode": Setting(False),
-    "count_include_pad": Setting(True),
-    "step": Setting(1, low=1, high=100_000),
-    "speed": Setting("normal", choices=("slow", "normal", "fast")),
-    # the shapes page
-    "dims": Setting(2, low=1, high=3),
-    "op": Setting("convolution", choices=("convolution", "pooling", "transposed")),
-    "pad_as": Setting("amount", choices=("amount", "valid", "same", "full")),
-    "ceil": Setting(False),
-    **{f"{name}{suffix}": setting for suffix in ("", "_2", "_3") for name, setting in (
-        ("len", Setting(32, low=1, high=4096)), ("k", Setting(5, low=1, high=64)), ("s", Setting(1, low=1, high=64)),
-        ("p", Setting(0, low=0, high=64)), ("d", Setting(1, low=1, high=64)), ("opad", Setting(0, low=0, high=63)))},
-    "preset": Setting("LeNet-5", choices=("LeNet-5", "AlexNet (first layers)", "VGG block", "ResNet basic block",
-                                          "MobileNet block")),
-    "stack": Setting(""),
-    "unit_r": Setting(0, low=0, high=4096),
-    "unit_c": Setting(0, low=0, high=4096),
-}
+def _memory(page: str) -> dict[str, Any]:
+    return st.session_state.setdefault(MEMORY, {}).setdefault(page, {})
 
 
-def key(page: str, name: str) -> str:
-    """Session-state key of a page's setting, e.g. ``"playground.stride"``."""
-    return f"{page}.{name}"
+@dataclass(frozen=True)
+class Scope:
+    """The settings one owner (a widget, or the page itself) holds on one page."""
+
+    page: str
+    owner: str
+    settings: Mapping[str, Setting]
+
+    def key(self, name: str) -> str:
+        """Session-state key of a widget, e.g. ``"playground.kernel.bias"``."""
+        return f"{self.page}.{self.owner}.{name}"
+
+    def value(self, name: str) -> Any:
+        """Current value of one of this owner's settings."""
+        return _memory(self.page)[name]
+
+    def bind(self, name: str, then: Callable[[], None] | None = None) -> dict[str, Any]:
+        """``key=`` and ``on_change=`` for the widget that shows setting `name`."""
+        setting, k = self.settings[name], self.key(name)
+
+        def changed() -> None:
+            new = st.session_state[k]
+            _memory(self.page)[name] = tuple(new) if isinstance(setting.default, tuple) else new
+            if then is not None:
+                then()
+
+        return {"key": k, "on_change": changed}
+
+    def set(self, name: str, new: Any) -> None:
+        """Change a setting. Only from a callback, or before its widget is drawn this run."""
+        _memory(self.page)[name] = new
+        st.session_state[self.key(name)] = new
+
+    def setter(self, **values: Any) -> Callable[[], None]:
+        """A callback (for ``on_click``) that sets these settings."""
+        def apply() -> None:
+            for name, new in values.items():
+                self.set(name, new)
+        return apply
+
+    def clamp(self, name: str, low: Any, high: Any) -> Any:
+        """Bring a setting inside the range its widget allows now (drawn after this call)."""
+        current = self.value(name)
+        if current < low or current > high:
+            self.set(name, min(max(current, low), high))
+        return self.value(name)
 
 
-def restore(page: str, settings: dict[str, Setting]) -> list[str]:
-    """Fill session state for `settings` from the URL, this session's memory, or defaults.
+class PageState:
+    """All the URL-backed settings of one page, grouped by their owners.
 
-    Runs before the page draws its widgets. Returns a notice per URL value that was not
-    allowed and fell back to the default.
+    >>> s = PageState("demo", layer={"stride": Setting(1)}, page={"step": Setting(1)})
+    >>> s.scope("layer").key("stride")
+    'demo.layer.stride'
     """
-    memory = st.session_state.setdefault("_url_state_memory", {}).setdefault(page, {})
-    params = st.query_params
-    notices = []
-    for name, setting in settings.items():
-        k = key(page, name)
-        if k in st.session_state:
-            continue
-        value = memory.get(name, setting.default)
-        if name in params:
-            try:
-                value = setting.parse(params[name])
-            except ValueError as exc:
-                value = setting.default
-                notices.append(f"Link value {name}={params[name]!r} ignored ({exc}); using {setting.dump(value)}.")
-        st.session_state[k] = value
-    return notices
 
+    def __init__(self, page: str, /, **owners: Mapping[str, Setting]) -> None:
+        self.page = page
+        self.scopes = {owner: Scope(page, owner, settings) for owner, settings in owners.items()}
+        self.settings: dict[str, Setting] = {}
+        for settings in owners.values():
+            for name, setting in settings.items():
+                if name in self.settings:
+                    raise ValueError(f"page {page!r} declares the URL setting {name!r} twice")
+                self.settings[name] = setting
 
-def value(page: str, name: str) -> Any:
-    """Current value of a page's setting."""
-    return st.session_state[key(page, name)]
+    def scope(self, owner: str) -> Scope:
+        """The scope that `owner` draws its widgets with."""
+        return self.scopes[owner]
 
+    def restore(self) -> list[str]:
+        """Bring every setting up to date, then fill every widget's key from it.
 
-def set_value(page: str, name: str, new: Any) -> None:
-    """Change a setting before its widget is drawn (for example from a click on a figure)."""
-    st.session_state[key(page, name)] = new
+        Runs before the page draws any widget. Returns a notice per link value that was not
+        allowed and fell back to the default.
+        """
+        memory = _memory(self.page)
+        published = st.session_state.setdefault(PUBLISHED, {}).get(self.page)
+        params = st.query_params.to_dict()
+        notices = []
+        from_link = bool(params) and params != published or published is None
+        for name, setting in self.settings.items():
+            if from_link or name not in memory:
+                memory[name] = setting.default
+                if name in params:
+                    try:
+                        memory[name] = setting.parse(params[name])
+                    except ValueError as exc:
+                        notices.append(f"The link's value {quoted(params[name])} for {name} was ignored ({exc}); "
+                                       f"using {quoted(setting.dump(setting.default))}.")
+        for scope in self.scopes.values():
+            for name in scope.settings:
+                value = memory[name]
+                st.session_state[scope.key(name)] = list(value) if isinstance(value, tuple) else value
+        return notices
 
+    def publish(self) -> None:
+        """Write the page's non-default settings to the URL (hidden ones too)."""
+        memory = _memory(self.page)
+        wanted = {name: setting.dump(memory[name]) for name, setting in self.settings.items()
+                  if not setting.same(memory[name], setting.default)}
+        st.session_state.setdefault(PUBLISHED, {})[self.page] = wanted
+        if st.query_params.to_dict() != wanted:
+            st.query_params.from_dict(wanted)
 
-def publish(page: str, settings: dict[str, Setting], skip: Iterable[str] = ()) -> None:
-    """Write the page's non-default settings to the URL and remember them for this session."""
-    memory = st.session_state.setdefault("_url_state_memory", {}).setdefault(page, {})
-    wanted = {}
-    for name, setting in settings.items():
-        current = st.session_state.get(key(page, name), setting.default)
-        memory[name] = current
-        if name not in skip and current != setting.default:
-            wanted[name] = setting.dump(current)
-    if dict(st.query_params) != wanted:
-        st.query_params.from_dict(wanted)
+    def values(self, *owners: str) -> dict[str, str]:
+        """Every setting of these owners as URL text, defaults too: for a link to another page."""
+        memory = _memory(self.page)
+        return {name: setting.dump(memory[name]) for owner in owners
+                for name, setting in self.scopes[owner].settings.items()}

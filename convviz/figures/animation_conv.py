@@ -32,6 +32,7 @@ CHANNEL_NAMES = ("R", "G", "B")
 def conv_scene(
     x: object, weight: object, bias: float = 0.0, stride: IntOrTuple = 1, padding: Padding = 0,
     dilation: IntOrTuple = 1, padding_mode: str = "zeros", image: bool = False,
+    region: tuple[range, range] | None = None,
 ) -> Scene:
     """A convolution with one output channel, one step per output cell.
 
@@ -45,6 +46,10 @@ def conv_scene(
         As in :func:`convviz.conv.conv2d`; checked there.
     image : bool
         Colour the inputs in greys, as the pixels of a photo.
+    region : (rows, cols) of output positions, optional
+        Only these outputs of the whole layer, over the part of the input their windows
+        read: a patch of a large image with its real neighbours, numbered as in the whole
+        output (see :func:`convviz.steps.patch_outputs`).
 
     Examples
     --------
@@ -52,15 +57,21 @@ def conv_scene(
     >>> s.grids[0].labels[0].tolist(), s.grids[0].padding[0].tolist()
     (['0', '0', '0', '0', '0'], [True, True, True, True, True])
     """
-    steps = conv2d_steps(x, weight, bias, stride, padding, dilation, padding_mode)
+    bounds = None if region is None else (region[0].start, region[0].stop, region[1].start, region[1].stop)
+    steps = conv2d_steps(x, weight, bias, stride, padding, dilation, padding_mode, region=bounds)
     a = np.asarray(x, dtype=float).reshape(-1, *np.shape(x)[-2:])
     channels, (oh, ow) = a.shape[0], steps.sums.shape
     (pt, pb), (pl, pr) = steps.pads
     kh, kw = steps.weights.shape[1:]
     padded = pad(a, steps.pads, padding_mode)
-    hp, wp = padded.shape[1:]
-    inside = np.zeros((hp, wp), bool)
+    inside = np.zeros(padded.shape[1:], bool)
     inside[pt:pt + a.shape[1], pl:pl + a.shape[2]] = True
+    first = (0, 0) if region is None else (region[0].start, region[1].start)
+    top, left = (int(steps.rows.min()) + pt, int(steps.cols.min()) + pl) if region else (0, 0)
+    if region is not None:
+        crop = np.s_[top:int(steps.rows.max()) + pt + 1, left:int(steps.cols.max()) + pl + 1]
+        padded, inside = padded[(slice(None), *crop)], inside[crop]
+    hp, wp = padded.shape[1:]
     names = CHANNEL_NAMES if channels == 3 else tuple(f"channel {c}" for c in range(channels))
     pad_note = f" ({padding_mode} padding in grey)" if (pt, pb, pl, pr) != (0, 0, 0, 0) else ""
 
@@ -93,9 +104,9 @@ def conv_scene(
     views = []
     for k in range(oh * ow):
         i, j = divmod(k, ow)
-        r, c = steps.rows[i, j] + pt, steps.cols[i, j] + pl
+        r, c = steps.rows[i, j] + pt - top, steps.cols[i, j] + pl - left
         window = np.concatenate([g.cells(r, c) for g in inputs])
-        heading = f"Step {k + 1} of {oh * ow} · output ({i}, {j})"
+        heading = f"Step {k + 1} of {oh * ow} · output ({first[0] + i}, {first[1] + j})"
         if channels == 1:
             terms = products(text[0][0][0, i, j], text[1][0][0])
             exact = bool(text[0][1][0, i, j].all() and text[1][1].all())
@@ -109,6 +120,12 @@ def conv_scene(
 
     worked = explain_conv_output_size(a.shape[1:], (kh, kw), stride, steps.pads, dilation)
     notes = axis_notes(worked)
+    if region is not None:
+        rows, cols = (f"{r.start}–{r.stop - 1}" if len(r) > 1 else str(r.start) for r in region)
+        out_h, out_w = (w.value for w in worked)
+        notes = (f"Outputs rows {rows}, columns {cols} of the whole {out_h}×{out_w} output, with the input "
+                 f"they read: rows {top - pt}–{top - pt + hp - 1}, columns {left - pl}–{left - pl + wp - 1} "
+                 f"(negative or past the edge: padding).", *notes)
     title = "Convolution" if channels == 1 else f"Convolution over {channels} channels"
     return Scene(title, tuple(grids), tuple(signs), tuple(views), formula_lines(worked), notes,
                  fills=len(grids) - 1, clickable=len(grids) - 1)

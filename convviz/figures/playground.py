@@ -145,10 +145,13 @@ def image_figure(uri: str, shape: tuple[int, int], title: str, colourbar: dict |
     return fig
 
 
-def inspect_figure(steps: ConvSteps, row: int, col: int, channel_names: tuple[str, ...] = ()) -> go.Figure:
+def inspect_figure(steps: ConvSteps, row: int, col: int, channel_names: tuple[str, ...] = (),
+                   position: tuple[int, int] | None = None) -> go.Figure:
     """Input patch, kernel and products behind output ``(row, col)``, one row per channel.
 
-    Padding cells are grey; each row's title gives that channel's partial sum.
+    Padding cells are grey; each row's title gives that channel's partial sum. The title
+    names the output at `position` (where `steps` covers a region of a larger output),
+    else at ``(row, col)``.
 
     >>> from convviz.steps import conv2d_steps
     >>> s = conv2d_steps(np.arange(1, 26).reshape(5, 5), [[1, 0, -1]] * 3)
@@ -175,7 +178,8 @@ def inspect_figure(steps: ConvSteps, row: int, col: int, channel_names: tuple[st
                           line_width=0, layer="below", row=c + 1, col=1)
     total = format_number(steps.sums[row, col])
     bias = f" (with bias {format_number(steps.bias)})" if steps.bias else ""
-    fig.update_layout(title=dict(text=f"Output ({row}, {col}) = {total}{bias}", font=dict(size=18, color=HIGHLIGHT)),
+    title = f"Output {position or (row, col)} = {total}{bias}"
+    fig.update_layout(title=dict(text=title, font=dict(size=18, color=HIGHLIGHT)),
                       font=FONT, height=90 + 260 * channels, margin=dict(MARGIN, t=80), plot_bgcolor=PADDING_FILL)
     fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, showticklabels=False)
     fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=False)
