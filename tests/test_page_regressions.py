@@ -1,0 +1,156 @@
+"""Regression tests for what once broke in everyday use: each is a move a new user makes.
+
+Each test names the symptom it guards against. Widget keys are ``page.owner.name``.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
+
+import numpy as np
+import pytest
+from apptest import open_page, open_page_alone
+from streamlit.testing.v1 import AppTest
+
+PLAYGROUND, STEPS = "pages/playground.py", "pages/step_by_step.py"
+
+
+def spec(at: AppTest, key: str) -> dict:
+    return json.loads(at.get_by_key(key).proto.spec)
+
+
+def load(page: str, query: dict[str, str]) -> AppTest:
+    return (open_page if page == "playground" else open_page_alone)(f"pages/{page}.py", query)
+
+
+def fine(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page", ["playground", "step_by_step"])
+def test_edit_these_values_opens_the_kernel_in_the_grid(page):
+    at = fine(load(page, {"kernel": "sharpen", "flip": "1"}))
+    at.button(key=f"{page}.kernel.edit").click().run()
+    fine(at)
+    assert at.selectbox(key=f"{page}.kernel.kernel").value == "custom"
+    assert at.session_state["url_state.memory"][page]["weights"] == "0,-1,0;-1,5,-1;0,-1,0"
+    assert not at.toggle(key=f"{page}.kernel.flip").value  # already applied to the values
+
+
+def test_a_custom_kernel_on_step_by_step():
+    at = fine(open_page_alone(STEPS, {"kernel": "custom", "weights": "1,2;3,4"}))
+    assert spec(at, "step_by_step.page.chart")["frames"]
+
+
+def test_random_kernel_and_random_numbers_on_one_page():
+    at = fine(open_page_alone(STEPS, {"kernel": "random", "grid": "random"}))
+    before = at.session_state["url_state.memory"]["step_by_step"]["seed"]
+    at.button(key="step_by_step.kernel.reseed").click().run()
+    at.button(key="step_by_step.page.reseed").click().run()
+    fine(at)
+    assert at.session_state["url_state.memory"]["step_by_step"]["seed"] != before
+
+
+@pytest.mark.parametrize("page", ["playground", "step_by_step"])
+def test_normalise_is_disabled_on_a_kernel_that_sums_to_zero(page):
+    at = fine(load(page, {"kernel": "sobel_x", "normalise": "1"}))
+    assert at.toggle(key=f"{page}.kernel.normalise").disabled
+    assert any("sums to 0" in c.value for c in at.caption)
+
+
+def test_a_cleared_cell_counts_as_zero_and_says_so():
+    at = fine(open_page(PLAYGROUND, {"kernel": "custom", "weights": "1,2,3;4,5,6;7,8,9"}))
+    at.session_state["playground.kernel.editor"] = {"edited_rows": {1: {"2": None}}, "added_rows": [],
+                                                    "deleted_rows": []}
+    fine(at.run())
+    assert any("row 2 column 2" in i.value for i in at.info)
+    assert at.session_state["url_state.memory"]["playground"]["weights"] == "1,2,3;4,0,6;7,8,9"
+
+
+def test_bias_keeps_its_value_when_the_kernel_has_no_drawing_yet():
+    at = fine(open_page(PLAYGROUND, {"bias": "5"}))
+    at.selectbox(key="playground.kernel.kernel").set_value("drawn").run()
+    fine(at)
+    at.selectbox(key="playground.kernel.kernel").set_value("sobel_x").run()
+    assert at.number_input(key="playground.kernel.bias").value == 5.0
+    assert at.query_params["bias"] in ("5", ["5"])
+
+
+@pytest.mark.parametrize("change", [
+    ("slider", "playground.layer.stride", 2), ("slider", "playground.layer.stride", 8),
+    ("slider", "playground.layer.dilation", 8), ("radio", "playground.layer.padding", "same"),
+    ("number_input", "playground.kernel.bias", 1000.0), ("selectbox", "playground.kernel.kernel", "gaussian_blur"),
+    ("radio", "playground.layer.padding", "keras_same"), ("radio", "playground.layer.padding", "full"),
+    ("radio", "playground.layer.padding", "valid"), ("toggle", "playground.layer.per_axis", True),
+    ("selectbox", "playground.image.image", "Digit"), ("selectbox", "playground.layer.mode", "circular"),
+])
+def test_any_first_change_still_shows_a_feature_map(change):
+    kind, key, new = change
+    at = fine(open_page(PLAYGROUND))
+    getattr(at, kind)(key=key).set_value(new).run()
+    fine(at)
+    assert spec(at, "playground.page.map_1")
+
+
+def test_pytorch_same_at_stride_two_explains_and_offers_both_ways_out():
+    at = fine(open_page(PLAYGROUND, {"padding": "same", "stride": "2"}))
+    assert any("stride 1 only" in i.value for i in at.info)
+    at.button(key="playground.layer.use_amount").click().run()
+    assert "1×256×256" in next(m.value for m in at.markdown if "Shapes" in m.value)
+    at = fine(open_page(PLAYGROUND, {"padding": "same", "stride": "2"}))
+    at.button(key="playground.layer.use_keras").click().run()
+    assert at.radio(key="playground.layer.padding").value == "keras_same"
+    assert "1×256×256" in next(m.value for m in at.markdown if "Shapes" in m.value)
+
+
+def test_the_step_by_step_link_shows_the_number_the_inspector_shows():
+    at = fine(open_page(PLAYGROUND, {"image": "Cat", "row": "10", "col": "10", "stride": "2"}))
+    title = spec(at, "playground.page.inspect")["layout"]["title"]["text"]
+    assert title.startswith("Output (10, 10) = ")
+    query = dict(parse_qsl(at.get("page_link")[0].proto.query_string))
+    steps = fine(open_page_alone(STEPS, query))
+    figure = spec(steps, "step_by_step.page.chart")
+    lines = figure["data"][-2]["text"][0].split("<br>")
+    assert "output (10, 10)" in lines[0]
+    assert lines[-1].endswith(title.split(" = ")[1])
+
+
+def test_the_step_by_step_region_equals_the_whole_convolution():
+    from convviz import conv2d
+    from convviz.pipeline import input_channels
+    from convviz.samples import load_sample
+
+    at = fine(open_page_alone(STEPS, {"grid": "image patch", "image": "Cat", "kernel": "sobel_x", "padding": "amount",
+                                      "pad": "1", "stride": "2", "row": "0", "col": "7", "patch": "9"}))
+    x = input_channels(load_sample("Cat", 512).pixels, "luminance")
+    whole = conv2d(x[None], np.array([[[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]]], float), padding=1, stride=2)[0, 0]
+    figure = spec(at, "step_by_step.page.chart")
+    first = figure["data"][-2]["text"][0].split("<br>")
+    assert "output (0, 4)" in first[0]
+    total = first[-1].rsplit("= ", 1)[1].replace("−", "-")
+    assert float(total) == pytest.approx(whole[0, 4], abs=0.5)
+
+
+@pytest.mark.parametrize(("hide", "name", "value", "back"), [
+    (("radio", "playground.layer.padding", "valid"), "pad", 3, ("radio", "playground.layer.padding", "amount")),
+    (("selectbox", "playground.kernel.kernel", "sobel_x"), "sigma", 2.5,
+     ("selectbox", "playground.kernel.kernel", "gaussian_blur")),
+])
+def test_hidden_settings_keep_their_values(hide, name, value, back):
+    at = fine(open_page(PLAYGROUND, {"padding": "amount", "kernel": "gaussian_blur", "ksize": "5",
+                                           "kwidth": "5"}))
+    owner = "layer" if name == "pad" else "kernel"
+    at.slider(key=f"playground.{owner}.{name}").set_value(value).run()
+    getattr(at, hide[0])(key=hide[1]).set_value(hide[2]).run()
+    at.run()
+    assert at.query_params[name] in (str(value), [str(value)])
+    getattr(at, back[0])(key=back[1]).set_value(back[2]).run()
+    assert at.slider(key=f"playground.{owner}.{name}").value == value
+
+
+def test_link_text_is_shown_literally():
+    at = fine(open_page(PLAYGROUND, {"kernel": "[Click for answers](https://example.com/x)"}))
+    notice = at.warning[0].value
+    assert "`[Click for answers](https://example.com/x)`" in notice
