@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Installs what the tests need (Python packages and a Chromium for the browser tests),
-# then runs every test. Extra arguments go to pytest, e.g. `bash tests/run.sh -k conv`.
+# Runs every test in a fresh virtual environment (.venv-tests/, deleted and made anew each run, so
+# nothing installed by hand can hide a missing requirement): installs requirements-dev.txt into
+# it and a Chromium for the browser tests, then runs pytest. Extra arguments go to pytest, e.g.
+# `bash tests/run.sh -k conv`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+venv=.venv-tests
+rm -rf "$venv"
+python3 -m venv "$venv"
+python="$venv/bin/python"
+"$python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -12,12 +18,13 @@ if [ ! -x /usr/bin/chromium ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "Installing Playwright's own Chromium for the browser tests…"
-    python -m playwright install chromium
+    "$python" -m playwright install chromium
   fi
 fi
 
+export KERAS_BACKEND=torch   # Keras 3 runs the exported code on PyTorch; no TensorFlow
 status=0
-python -m pytest "$@" || status=$?
+"$python" -m pytest "$@" || status=$?
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: that is a failure here." >&2
   exit 1

@@ -217,11 +217,11 @@ def test_transposed_convolution_is_the_adjoint_of_convolution(case):
     assert np.vdot(run(case), y) == pytest.approx(np.vdot(case.x, back), rel=1e-9, abs=1e-9)
 
 
-# --- PyTorch, when installed -----------------------------------------------------------------
+# --- PyTorch (requirements-dev.txt), imported where used: without it only these tests fail ---
 
 def torch_conv(case):
     """The same call in PyTorch: F.pad (any mode, any per-side amounts), then an unpadded convolution."""
-    torch = pytest.importorskip("torch")
+    import torch
     functional = torch.nn.functional
     ndim, kw = case.weight.ndim - 2, case.kwargs
     pads = ref.resolve_padding(kw["padding"], case.weight.shape[2:], kw["stride"], kw["dilation"])
@@ -244,7 +244,7 @@ def test_conv_matches_torch(case):
 @FAST
 @given(conv_cases(modes=["zeros"], spellings=("int", "per_axis", "valid", "same")))
 def test_conv_matches_torch_given_the_same_padding_argument(case):
-    torch = pytest.importorskip("torch")
+    import torch
     kw = {k: v for k, v in case.kwargs.items() if k not in ("padding_mode", "bias")}
     bias = None if case.kwargs.get("bias") is None else torch.from_numpy(case.kwargs["bias"])
     conv = getattr(torch.nn.functional, f"conv{case.weight.ndim - 2}d")
@@ -255,7 +255,7 @@ def test_conv_matches_torch_given_the_same_padding_argument(case):
 @FAST
 @given(transpose_cases())
 def test_conv_transpose_matches_torch(case):
-    torch = pytest.importorskip("torch")
+    import torch
     kw = dict(case.kwargs)
     bias = kw.pop("bias", None)
     transpose = getattr(torch.nn.functional, f"conv_transpose{case.weight.ndim - 2}d")
@@ -265,7 +265,7 @@ def test_conv_transpose_matches_torch(case):
 
 
 def test_a_large_image_matches_torch():
-    torch = pytest.importorskip("torch")
+    import torch
     x, w, b = random_array(0, (2, 3, 67, 131)), random_array(1, (8, 3, 5, 5)), random_array(2, (8,))
     expected = torch.nn.functional.conv2d(*map(torch.from_numpy, (x, w, b)), stride=(1, 2), padding=2, dilation=2)
     np.testing.assert_allclose(conv2d(x, w, b, stride=(1, 2), padding=2, dilation=2), expected.numpy(), rtol=1e-10)

@@ -138,12 +138,12 @@ def test_pooling_a_constant_gives_the_constant(case):
     np.testing.assert_allclose(AVG[spatial(case)](np.full_like(case.x, 2.5), **kwargs, count_include_pad=False), 2.5)
 
 
-# --- PyTorch, when installed -----------------------------------------------------------------
+# --- PyTorch (requirements-dev.txt), imported where used: without it only these tests fail ---
 
 @FAST
 @given(pool_cases())
 def test_max_pool_matches_torch(case):
-    torch = pytest.importorskip("torch")
+    import torch
     pool = getattr(torch.nn.functional, f"max_pool{spatial(case)}d")
     values, indices = pool(torch.from_numpy(case.xb), **case.kwargs, return_indices=True)
     ours, our_indices = MAX[spatial(case)](case.xb, **case.kwargs, return_indices=True)
@@ -155,7 +155,7 @@ def test_max_pool_matches_torch(case):
 @FAST
 @given(pool_cases(kind="avg"))
 def test_avg_pool_matches_torch(case):
-    torch = pytest.importorskip("torch")
+    import torch
     kwargs = dict(case.kwargs)
     if spatial(case) == 1:
         kwargs.pop("divisor_override")  # avg_pool1d has none in PyTorch
@@ -166,7 +166,7 @@ def test_avg_pool_matches_torch(case):
 
 
 def test_nan_wins_a_max_pool_and_its_index_matches_torch():
-    torch = pytest.importorskip("torch")
+    import torch
     x = np.array([[np.nan, 1.0, np.nan, 0.0, 2.0, 3.0]])
     values, indices = torch.nn.functional.max_pool1d(torch.from_numpy(x), 3, return_indices=True)
     ours, our_indices = max_pool1d(x, 3, return_indices=True)
@@ -176,7 +176,7 @@ def test_nan_wins_a_max_pool_and_its_index_matches_torch():
 
 @pytest.mark.parametrize("spatial_dims", [1, 2, 3])
 def test_global_pooling_matches_torch_adaptive_pooling(spatial_dims):
-    torch = pytest.importorskip("torch")
+    import torch
     x = random_array(0, (2, 3) + (5,) * spatial_dims)
     functional = torch.nn.functional
     avg = getattr(functional, f"adaptive_avg_pool{spatial_dims}d")(torch.from_numpy(x), 1).numpy()
