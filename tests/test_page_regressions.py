@@ -96,7 +96,7 @@ def test_any_first_change_still_shows_a_feature_map(change):
 
 def test_pytorch_same_at_stride_two_explains_and_offers_both_ways_out():
     at = fine(open_page(PLAYGROUND, {"padding": "same", "stride": "2"}))
-    assert any("stride 1 only" in i.value for i in at.info)
+    assert any("needs stride 1" in i.value for i in at.info)
     at.button(key="playground.layer.use_amount").click().run()
     assert "1×256×256" in next(m.value for m in at.markdown if "Shapes" in m.value)
     at = fine(open_page(PLAYGROUND, {"padding": "same", "stride": "2"}))

@@ -92,11 +92,10 @@ def layer_controls(scope: Scope, kernel: tuple[int, int] | None = None) -> Layer
 
 
 def _same_at_stride(scope: Scope, stride: tuple[int, int], dilation: tuple[int, int], kernel: tuple[int, int]) -> None:
-    """PyTorch refuses "same" above stride 1: say why, and offer both conventions that work."""
+    """PyTorch refuses "same" above stride 1 (the page shows why): offer both conventions that work."""
     amounts = tuple(min(d * (k - 1) // 2, MAX_PAD) for k, d in zip(kernel, dilation))
-    st.info(f"PyTorch's `padding='same'` works at stride 1 only: at stride {max(stride)} no padding keeps the size, "
-            f"so PyTorch refuses. Pad {' and '.join(map(str, sorted(set(amounts))))} to get about ⌈size / stride⌉ "
-            f"outputs, or use Keras's \"same\", which pads so that exactly ⌈size / stride⌉ come out.")
+    st.caption(f"At stride {max(stride)}, either of these gives about ⌈size / stride⌉ outputs: padding each side "
+               f"by half the kernel's span, as PyTorch code does, or Keras's \"same\", exactly ⌈size / stride⌉.")
     left, right = st.columns(2)
     left.button(f"Padding {amounts[0]}" + ("" if amounts[0] == amounts[1] else f", {amounts[1]}"),
                 key=scope.key("use_amount"), width="stretch",
