@@ -154,3 +154,17 @@ def test_link_text_is_shown_literally():
     at = fine(open_page(PLAYGROUND, {"kernel": "[Click for answers](https://example.com/x)"}))
     notice = at.warning[0].value
     assert "`[Click for answers](https://example.com/x)`" in notice
+
+
+def test_an_upload_carries_over_to_step_by_step():
+    from apptest import png_bytes
+
+    at = fine(open_page(PLAYGROUND, {"image": "upload"}))
+    photo = (np.arange(48 * 64 * 3) % 251).astype(np.uint8).reshape(48, 64, 3)
+    at.file_uploader(key="playground.image.upload").upload("photo.png", png_bytes(photo), "image/png").run()
+    fine(at)
+    at.switch_page(STEPS).run()
+    at.query_params["grid"], at.query_params["image"] = "image patch", "upload"
+    fine(at.run())
+    assert any("uploaded earlier in this session" in c.value for c in at.caption)
+    assert spec(at, "step_by_step.page.chart")["frames"]

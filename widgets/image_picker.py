@@ -22,6 +22,7 @@ IMAGE_SETTINGS = {
 }
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]
 _LABELS = {"upload": "Upload your own…", "draw": "Draw one…"}
+SHARED = "image_picker.latest"   # {"upload" | "draw": the session's latest file or drawing, as bytes}
 
 
 @st.cache_resource(max_entries=6, show_spinner="Reading the image…")
@@ -37,6 +38,21 @@ def _sample(name: str, max_side: int) -> LoadedImage:
 
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _shared(kind: str, data: bytes | None) -> bytes | None:
+    """This session's latest upload or drawing, so every page (and a link between pages) uses it.
+
+    A new file or drawing replaces it; with none on this page yet, the one from another page
+    is used, and said so.
+    """
+    latest = st.session_state.setdefault(SHARED, {})
+    if data is not None:
+        latest[kind] = data
+    elif kind in latest:
+        st.caption(f"Using the {'image uploaded' if kind == 'upload' else 'drawing made'} earlier in this session; "
+                   f"{'drop another file' if kind == 'upload' else 'draw again'} to replace it.")
+    return latest.get(kind)
 
 
 def image_picker(scope: Scope) -> tuple[LoadedImage, str] | None:
@@ -67,20 +83,20 @@ def image_picker(scope: Scope) -> tuple[LoadedImage, str] | None:
                 help=f"PNG, JPEG, GIF, BMP, WebP or TIFF; up to {MAX_PIXELS // 1_000_000} megapixels, "
                      f"no thinner than 1:{MAX_ASPECT}.",
             )
-            if upload is None:
+            data = _shared("upload", None if upload is None else upload.getvalue())
+            if data is None:
                 st.info("Drop an image above, or pick a sample.")
                 return None
-            data = upload.getvalue()
             source = _digest(data)
             image = _decode(source, max_side, data)
         elif choice == "draw":
             drawing = sketch(scope.key("sketch"))
-            if drawing is None:
+            data = _shared("draw", None if drawing is None else encode_png(drawing[..., :3].astype(float)))
+            if data is None:
                 st.info("Draw something on the canvas (a digit, a shape); release to convolve it.")
                 return None
-            data = encode_png(drawing[..., :3].astype(float))
             source = _digest(data)
-            image = load_image(data, max_side)
+            image = _decode(source, max_side, data)
         else:
             source = choice
             image = _sample(choice, max_side)
