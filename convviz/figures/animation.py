@@ -3,7 +3,10 @@
 The grids are drawn once, as heatmaps with their numbers written in. What moves is drawn
 by a few light scatter traces and axis ranges, and each Plotly frame carries only those
 (:mod:`~convviz.figures.animation_frames`). Play, pause and the slider are Plotly's own,
-so playing runs in the browser without asking the server for anything.
+so playing runs in the browser without asking the server for anything. They declare the
+animation each one runs but do not run it (``execute=False``): the page's stepper
+(:mod:`widgets.stepper`) does, and catches the rejection Plotly uses to say that a later
+animation interrupted an earlier one, which Plotly's own buttons would leave unhandled.
 
 An invisible layer of markers over the clickable grid carries each cell's step in
 ``customdata``: heatmap clicks are not reported to Streamlit, marker clicks are.
@@ -127,23 +130,27 @@ def _running_strip(scene: Scene, shown: range, cell_px: float) -> go.Scatter:
 
 
 def _controls(shown: range, step: int, steps: int, duration: int) -> dict:
-    """Play, pause and restart buttons and a slider over every step with a frame, all run by Plotly.
+    """Play, pause and restart buttons and a slider over every step with a frame, drawn by Plotly.
 
     Plotly only knows where it is once it has animated, so Play lists the frames from `step`
-    on; after a pause or a drag of the slider, ``fromcurrent`` carries on from there.
+    on; after a pause or a drag of the slider, ``fromcurrent`` carries on from there. Each
+    button and slider step only declares its animation (``execute=False``; see the module's
+    description).
     """
     play = {**_STILL, "fromcurrent": True, "frame": {"duration": duration, "redraw": True}}
     return dict(
         updatemenus=[dict(
             type="buttons", direction="left", x=0, y=0, xanchor="left", yanchor="top", pad=dict(t=44, r=10),
             showactive=False, font=dict(FONT, size=15), bgcolor="#f3f4f6", bordercolor="#d0d4da",
-            buttons=[dict(label="▶ Play", method="animate", args=[[str(k) for k in range(step, shown.stop)], play]),
-                     dict(label="❚❚ Pause", method="animate", args=[[None], _STILL]),
-                     dict(label="↺ Restart", method="animate", args=[None, {**play, "fromcurrent": False}])],
+            buttons=[dict(label="▶ Play", method="animate", args=[[str(k) for k in range(step, shown.stop)], play],
+                          execute=False),
+                     dict(label="❚❚ Pause", method="animate", args=[[None], _STILL], execute=False),
+                     dict(label="↺ Restart", method="animate", args=[None, {**play, "fromcurrent": False}],
+                          execute=False)],
         )],
         sliders=[dict(
             active=step - shown.start, x=0.3, len=0.7, y=0, yanchor="top", pad=dict(t=30, b=0),
-            steps=[dict(method="animate", label=str(k + 1), args=[[str(k)], _STILL]) for k in shown],
+            steps=[dict(method="animate", label=str(k + 1), args=[[str(k)], _STILL], execute=False) for k in shown],
             currentvalue=dict(prefix="Step ", suffix=f" of {steps}", font=dict(FONT, size=15), xanchor="left"),
             font=dict(color="rgba(0,0,0,0)", size=1), ticklen=0, minorticklen=0, tickcolor="rgba(0,0,0,0)",
             transition=dict(duration=0), bgcolor="#e9ecef", activebgcolor=WINDOW, bordercolor="#d0d4da",
