@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from widgets.navigation import app_ran, pages
+from widgets.navigation import PAGE_CONFIG, app_ran, pages
 
-st.set_page_config(page_title="convviz: convolution, visualised", page_icon="🧮", layout="wide")
+st.set_page_config(**PAGE_CONFIG)
 page = st.navigation(pages())
 with st.sidebar:
     st.markdown(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 APP_RAN = "app.ran"
+PAGE_CONFIG = {"page_title": "convviz: convolution, visualised", "page_icon": "🧮", "layout": "wide"}
 
 
 def pages() -> list[st.Page]:
@@ -36,5 +37,6 @@ def require_app() -> None:
     through app.py and lands on the same page, since the URL names the same file.
     """
     if not st.session_state.get(APP_RAN):
+        st.set_page_config(**PAGE_CONFIG)   # else the page's own icon is the tab's, fetched from the web
         st.navigation(pages())
         st.rerun()
