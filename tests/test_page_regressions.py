@@ -168,3 +168,11 @@ def test_an_upload_carries_over_to_step_by_step():
     fine(at.run())
     assert any("uploaded earlier in this session" in c.value for c in at.caption)
     assert spec(at, "step_by_step.page.chart")["frames"]
+
+
+@pytest.mark.parametrize(("name", "text"), [("stride", "[x](https://example.com/x)"), ("bias", "<b>x</b>"),
+                                             ("weights", "[a](https://example.com),1;2,3")])
+def test_a_value_that_does_not_parse_is_never_echoed_as_markdown(name, text):
+    at = fine(open_page(PLAYGROUND, {name: text}))
+    notice = at.warning[0].value
+    assert text not in notice.replace(f"`{text}`", "")

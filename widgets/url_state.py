@@ -50,7 +50,7 @@ class Setting:
     choices: tuple = ()
     low: float | None = None
     high: float | None = None
-    check: Callable[[str], object] | None = None  # raises ValueError for text it refuses
+    check: Callable[[str], object] | None = None  # raises ValueError, never quoting the text, for text it refuses
 
     def parse(self, text: str) -> Any:
         """Turn URL text into a value, or raise ValueError saying why it is not allowed.
@@ -71,10 +71,11 @@ class Setting:
             if text not in ("0", "1", "true", "false"):
                 raise ValueError("expected 0 or 1")
             value: Any = text in ("1", "true")
-        elif kind is int:
-            value = int(text)
-        elif kind is float:
-            value = float(text)
+        elif kind in (int, float):
+            try:
+                value = kind(text)
+            except ValueError:
+                raise ValueError("not a whole number" if kind is int else "not a number") from None
             if not np.isfinite(value):
                 raise ValueError("not a finite number")
         else:
@@ -94,7 +95,7 @@ class Setting:
         if isinstance(value, (tuple, list)):
             return "+".join(value)
         if isinstance(value, float) and value.is_integer():
-            return str(int(value)) if type(self.default) is float else str(value)
+            return str(int(value))
         return str(value)
 
     def but(self, **changes: Any) -> Setting:
@@ -221,7 +222,7 @@ class PageState:
         published = st.session_state.setdefault(PUBLISHED, {}).get(self.page)
         params = st.query_params.to_dict()
         notices = []
-        from_link = bool(params) and params != published or published is None
+        from_link = published is None or (bool(params) and params != published)
         for name, setting in self.settings.items():
             if from_link or name not in memory:
                 memory[name] = setting.default
