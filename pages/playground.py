@@ -16,11 +16,12 @@ from widgets.image_picker import IMAGE_SETTINGS, image_picker
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls
 from widgets.navigation import require_app
+from widgets.step_input import MAX_PATCH
 from widgets.url_state import PageState, Setting, encode_weights
 
 require_app()
 RESULTS_PX = 620   # about how wide the results column is in a 1440-pixel window with the sidebar open
-PATCH, MAX_PATCH = 12, 32   # pixels per side of the patch the step-by-step link opens, and its largest
+PATCH = 12         # pixels per side of the patch the step-by-step link opens
 _POOL_SIZE = Setting(2, low=1, high=8)
 STATE = PageState("playground", image=IMAGE_SETTINGS, kernel=KERNEL_SETTINGS, layer=LAYER_SETTINGS, page={
     "activation": Setting("none", choices=tuple(ACTIVATIONS)), "pool": Setting("none", choices=POOLS),

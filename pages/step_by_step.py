@@ -11,37 +11,28 @@ from convviz.figures.animation_pool import pool_scene
 from convviz.figures.animation_scene import Scene
 from convviz.figures.animation_transpose import transpose_scene
 from convviz.gif import MAX_GIF_STEPS, animated_gif, step_png
-from convviz.pipeline import input_channels
 from convviz.steps import patch_outputs
-from widgets.image_picker import IMAGE_SETTINGS, image_picker
+from widgets.image_picker import IMAGE_SETTINGS
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls
 from widgets.navigation import require_app
+from widgets.step_input import INPUT_SETTINGS, step_input
 from widgets.stepper import stepper
 from widgets.url_state import PageState, Setting
 
 require_app()
 OPERATIONS = {"convolution": "Convolution", "channels": "R, G, B channels", "max pool": "Max pool",
               "avg pool": "Average pool", "transposed": "Transposed"}
-GRIDS = {"textbook": "1…25 (textbook)", "random": "random", "image patch": "image patch"}
 STATE = PageState(
     "step_by_step", image=IMAGE_SETTINGS, kernel=KERNEL_SETTINGS | {"kernel": KERNEL_SETTINGS["kernel"].but(
         default="vertical_edge")}, layer=LAYER_SETTINGS | {"padding": LAYER_SETTINGS["padding"].but(default="valid")},
-    page={"grid": Setting("textbook", choices=tuple(GRIDS)), "grid_size": Setting(5, low=3, high=16),
-          "grid_seed": Setting(0, low=0, high=10**6), "patch": Setting(12, low=6, high=32),
-          "row": Setting(0, low=0, high=4096), "col": Setting(0, low=0, high=4096),
+    input=INPUT_SETTINGS, page={
           "operation": Setting("convolution", choices=tuple(OPERATIONS)), "pool_size": Setting(2, low=1, high=8),
           "output_padding": Setting(0, low=0, high=7), "ceil_mode": Setting(False),
           "count_include_pad": Setting(True), "step": Setting(1, low=1, high=100_000),
           "speed": Setting("normal", choices=tuple(SPEEDS))})
 PAGE = STATE.scope("page")
 CHART = PAGE.key("chart")
-
-
-def textbook(channels: int) -> np.ndarray:
-    """1…25, and for colour its mirror image and its transpose as G and B."""
-    g = np.arange(1.0, 26.0).reshape(5, 5)
-    return np.stack([g, g[:, ::-1], g.T][:channels])
 
 
 @st.cache_resource(max_entries=24, show_spinner="Laying out the steps…")
@@ -70,10 +61,6 @@ def jump() -> None:
         PAGE.set("step", int(points[0]["customdata"]) + 1)
 
 
-def new_numbers() -> None:
-    PAGE.set("grid_seed", int(np.random.default_rng().integers(10**6)))
-
-
 for notice in STATE.restore():
     st.warning(notice)
 st.title("Step by step")
@@ -82,38 +69,10 @@ st.caption("The window slides, each kernel value meets the number under it, the 
 operation = st.segmented_control("Animate", tuple(OPERATIONS), format_func=OPERATIONS.get, required=True,
                                  **PAGE.bind("operation"))
 channels, convolving = (3 if operation == "channels" else 1), operation in ("convolution", "channels")
-picked, patch = None, None
 with st.sidebar:
     t_input, t_kernel, t_layer = st.tabs(["1 · Input", "2 · Kernel", "3 · Layer"])
 with t_input:
-    grid = st.radio("Numbers", tuple(GRIDS), horizontal=True, format_func=GRIDS.get, **PAGE.bind("grid"))
-    source = f"{grid} {channels}"
-    if grid == "textbook":
-        x = textbook(channels)
-    elif grid == "random":
-        st.slider("Size", 3, 16, **PAGE.bind("grid_size"))
-        st.button("New numbers", key=PAGE.key("reseed"), on_click=new_numbers)
-        n = PAGE.value("grid_size")
-        source += f" {n} {PAGE.value('grid_seed')}"
-        x = np.random.default_rng(PAGE.value("grid_seed")).integers(0, 10, (channels, n, n)).astype(float)
-    else:
-        picked = image_picker(STATE.scope("image"))
-        st.slider("Patch size (pixels per side)", 6, 32, **PAGE.bind("patch"))
-        if picked is not None:
-            colour = "RGB kernel" if channels == 3 else STATE.scope("image").value("colour")
-            x = input_channels(picked[0].pixels, colour)[:channels]
-            patch, source = PAGE.value("patch"), f"{picked[1]} {colour} {channels}"
-            spots = st.columns(2)
-            for name, axis, cell in (("row", 0, spots[0]), ("col", 1, spots[1])):
-                last = max(x.shape[axis + 1] - patch, 0)
-                PAGE.clamp(name, 0, last)
-                cell.number_input("Top row" if axis == 0 else "Left column", 0, last, **PAGE.bind(name))
-            top = (PAGE.value("row"), PAGE.value("col"))
-            if not convolving:
-                x = x[:, top[0]:top[0] + patch, top[1]:top[1] + patch]
-                source += f" {top} {patch}"
-            st.caption("One channel: the luminance (or, with colour per channel, R). R, G, B channels: all three. "
-                       "Pixels are whole numbers, as on the Playground.")
+    shown = step_input(STATE.scope("input"), STATE.scope("image"), channels, whole=convolving)
 with t_kernel:
     if operation in ("max pool", "avg pool"):
         st.number_input("Window size", 1, 8, **PAGE.bind("pool_size"))
@@ -132,21 +91,21 @@ with t_layer:
     elif operation == "channels":
         st.caption("Each channel gets the same kernel slice, as the Playground's RGB kernel does.")
 STATE.publish()
-if grid == "image patch" and picked is None or operation not in ("max pool", "avg pool") and choice is None:
+if shown is None or operation not in ("max pool", "avg pool") and choice is None:
     st.stop()
 
 extra = tuple(PAGE.value(n) for n in ("output_padding", "pool_size", "ceil_mode", "count_include_pad"))
 try:
     shape = kernel.shape if choice is not None else (extra[1], extra[1])
-    args = layer.kwargs(x.shape[1:], shape)
-    region = None
-    if patch is not None and convolving:
-        geometry = (x.shape[1:], shape, layer.stride, layer.per_side(x.shape[1:], shape), layer.dilation)
-        region = tuple((r.start, r.stop) for r in patch_outputs(*geometry, top, patch))
+    size, region = shown.x.shape[1:], None
+    args = layer.kwargs(size, shape)
+    if shown.top is not None:
+        geometry = (size, shape, layer.stride, layer.per_side(size, shape), layer.dilation)
+        region = tuple((r.start, r.stop) for r in patch_outputs(*geometry, shown.top, shown.patch))
         if any(start >= stop for start, stop in region):
-            raise ValueError(f"the window spans more than the {patch}-pixel patch; make the patch larger")
-    scene = build(operation, source, x, kernel, 0.0 if choice is None else choice.bias, tuple(args.values()), extra,
-                  region, patch is not None)
+            raise ValueError(f"the window spans more than the {shown.patch}-pixel patch; make the patch larger")
+    scene = build(operation, shown.source, shown.x, kernel, 0.0 if choice is None else choice.bias,
+                  tuple(args.values()), extra, region, shown.image)
 except (ValueError, TypeError) as exc:
     st.info(f"This setting can't be animated: {exc}")
     st.stop()

@@ -48,7 +48,7 @@ def test_random_kernel_and_random_numbers_on_one_page():
     at = fine(open_page_alone(STEPS, {"kernel": "random", "grid": "random"}))
     before = at.session_state["url_state.memory"]["step_by_step"]["seed"]
     at.button(key="step_by_step.kernel.reseed").click().run()
-    at.button(key="step_by_step.page.reseed").click().run()
+    at.button(key="step_by_step.input.reseed").click().run()
     fine(at)
     assert at.session_state["url_state.memory"]["step_by_step"]["seed"] != before
 

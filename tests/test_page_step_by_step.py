@@ -70,7 +70,7 @@ def test_random_numbers_of_a_chosen_size():
     at = run(grid="random", grid_size="7", padding="same")
     spec = animation(at)
     assert len(spec["frames"]) == 49
-    at.button(key="step_by_step.page.reseed").click().run()
+    at.button(key="step_by_step.input.reseed").click().run()
     assert label(animation(at), 0) != label(spec, 0)
 
 
@@ -79,7 +79,7 @@ def test_a_patch_of_the_playground_image():
     assert not at.exception and not at.error
     spec = animation(at)
     assert len(spec["frames"]) == 36
-    assert at.number_input(key="step_by_step.page.row").value == 4
+    assert at.number_input(key="step_by_step.input.row").value == 4
 
 
 def test_an_impossible_setting_is_explained_not_raised():
