@@ -23,6 +23,10 @@ from .arguments import IntOrTuple, as_float_array, as_int, check_ndim, per_axis
 from .arithmetic import _result
 from .formulas import pool_axis
 
+# Input bytes one block of output rows reads (see `_reduce`). The input is read once anyway;
+# what the first axis reduced leaves for the next is smaller and stays in cache.
+BLOCK_BYTES = 2 << 20
+
 
 def _setup(x, kernel_size, stride, padding, dilation, ceil_mode, spatial):
     x = as_float_array(x, "x")
@@ -53,14 +57,46 @@ def _tap(x: np.ndarray, axis: int, t: int, s: int, d: int, o: int) -> np.ndarray
     return x[tuple(index)]
 
 
-def _reduce(x, op, k, s, d, out):
-    for axis, (ki, si, di, oi) in enumerate(zip(k, s, d, out), start=2):
-        first = _tap(x, axis, 0, si, di, oi)
-        acc = op(first, _tap(x, axis, 1, si, di, oi)) if ki > 1 else first.copy()
-        for t in range(2, ki):
-            op(acc, _tap(x, axis, t, si, di, oi), out=acc)
-        x = acc
-    return x
+def _fold(op, taps: list[np.ndarray], out: np.ndarray | None) -> np.ndarray:
+    """``op`` over `taps` in order, into `out` (a new array when None; the tap itself if alone)."""
+    if len(taps) == 1:
+        if out is None:
+            return taps[0]
+        out[...] = taps[0]
+        return out
+    acc = op(taps[0], taps[1], out=out)
+    for tap in taps[2:]:
+        op(acc, tap, out=acc)
+    return acc
+
+
+def _reduce(x, op, k, s, d, out, scale=None):
+    """Reduce every window of `x` with `op`, then multiply by `scale` (avg pooling's 1/divisor).
+
+    Works a block of output rows (first spatial axis) at a time, so what one axis leaves for
+    the next stays in cache. ``np.add`` takes the last axis first: its loop over stride-`s`
+    taps is fast and it halves the data before the contiguous passes. ``np.maximum``'s
+    strided loop is several times slower, so max pooling meets the stride on the last axis
+    last, when the data is smallest.
+    """
+    result = np.empty(x.shape[:2] + tuple(out), x.dtype)
+    axes = list(range(2, x.ndim))
+    if op is np.add:
+        axes.reverse()
+    if scale is not None:
+        scale = np.broadcast_to(scale, tuple(out))
+    rows = max(1, BLOCK_BYTES // (x.itemsize * x[:, :, 0].size * s[0]))
+    for r0 in range(0, out[0], rows):
+        r1 = min(out[0], r0 + rows)
+        part = x[:, :, r0 * s[0]:(r1 - 1) * s[0] + d[0] * (k[0] - 1) + 1]
+        counts = (r1 - r0, *out[1:])
+        for axis in axes:
+            a = axis - 2
+            taps = [_tap(part, axis, t, s[a], d[a], counts[a]) for t in range(k[a])]
+            part = _fold(op, taps, result[:, :, r0:r1] if axis == axes[-1] else None)
+        if scale is not None:
+            part *= scale[r0:r1]
+    return result
 
 
 def _max_indices(x, k, s, p, d, out, sizes):
@@ -97,24 +133,24 @@ def _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indic
 
 def _avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, spatial):
     xb, batched, k, s, p, d, sizes, out = _setup(x, kernel_size, stride, padding, 1, ceil_mode, spatial)
-    total = _reduce(_padded(xb, p, k, s, d, out, 0), np.add, k, s, d, out)
     if divisor_override is not None:
         divisor = as_int(divisor_override, "divisor_override")
         if divisor == 0:
             raise ValueError("divisor_override must not be 0")
     else:
-        divisor = np.ones((1,) * spatial)
+        divisor = 1
         for axis, (oi, si, pi, ki, n) in enumerate(zip(out, s, p, k, sizes)):
             start = np.arange(oi) * si - pi
             end = np.minimum(start + ki, n + pi)  # windows are clipped to the padded input
             count = (end - start) if count_include_pad else (np.minimum(end, n) - np.maximum(start, 0))
-            shape = [1] * spatial
-            shape[axis] = oi
-            divisor = divisor * count.reshape(shape)
-    divisor = np.asarray(divisor, dtype=total.dtype)
-    if divisor.size > 1 and (divisor == divisor.flat[0]).all():
-        divisor = divisor.flat[0]  # the common case: every window counts the same
-    total *= 1 / divisor
+            if (count == count[0]).all():
+                divisor = divisor * count[0]  # the common case: every window counts the same
+            else:
+                shape = [1] * spatial
+                shape[axis] = oi
+                divisor = divisor * count.reshape(shape)
+    divisor = np.asarray(divisor, dtype=xb.dtype)
+    total = _reduce(_padded(xb, p, k, s, d, out, 0), np.add, k, s, d, out, scale=1 / divisor)
     return total if batched else total[0]
 
 

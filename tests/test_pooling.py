@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import convviz.pooling
 import reference as ref
 from convviz import (
     avg_pool1d, avg_pool2d, avg_pool3d, global_avg_pool, global_max_pool, max_pool1d, max_pool2d, max_pool3d,
@@ -114,6 +116,21 @@ def test_avg_pool_matches_the_reference(ndim, data):
     case = data.draw(pool_cases(spatial=st.just(ndim), kind="avg"))
     np.testing.assert_allclose(AVG[ndim](case.x, **case.kwargs), case.unbatch(ref.avg_pool(case.xb, **case.kwargs)),
                                rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["max", "avg"])
+@FAST
+@given(data=st.data(), block_bytes=st.sampled_from([1, 40, 300]))
+def test_pooling_a_few_output_rows_at_a_time_gives_the_same_result(kind, block_bytes, data):
+    case = data.draw(pool_cases(kind=kind))
+    pool, reference = (MAX, ref.max_pool) if kind == "max" else (AVG, ref.avg_pool)
+    expected = reference(case.xb, **case.kwargs)
+    with mock.patch.object(convviz.pooling, "BLOCK_BYTES", block_bytes):
+        out = pool[spatial(case)](case.x, **case.kwargs)
+    if kind == "max":
+        np.testing.assert_array_equal(out, case.unbatch(expected[0]))
+    else:
+        np.testing.assert_allclose(out, case.unbatch(expected), rtol=1e-12)
 
 
 # --- properties ------------------------------------------------------------------------------
