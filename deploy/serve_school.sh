@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Serve convviz to a class from one machine: N `streamlit run app.py` processes behind nginx.
+#
+#   deploy/serve_school.sh [N] [PORT]     # defaults: one process per CPU core, port 8080
+#
+# Students open http://<this machine's address>:PORT. One Streamlit process runs one script at a
+# time per core at best (Python's GIL), so a process per core is what a class needs: measured with
+# benchmarks/load.py, 30 students on 2 cores got about twice the reruns per second from 2 processes
+# as from 1. nginx (Debian: apt-get install nginx) keeps each browser on one process; see
+# deploy/nginx.conf for why and how. Ctrl-C stops everything.
+set -euo pipefail
+
+N=${1:-$(nproc)}
+PORT=${2:-8080}
+FIRST_BACKEND=${FIRST_BACKEND:-8501}   # the processes listen on 127.0.0.1:8501, 8502, …
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RUN=$(mktemp -d -t convviz-serve-XXXXXX)   # nginx's config, pid, temp files; the processes' logs
+trap 'exit 130' INT TERM
+trap 'kill $(jobs -p) 2>/dev/null || true; wait; rm -rf "$RUN"' EXIT
+
+backends=""
+for ((i = 0; i < N; i++)); do
+    port=$((FIRST_BACKEND + i))
+    (cd "$ROOT" && exec streamlit run app.py --server.headless true --server.address 127.0.0.1 \
+        --server.port "$port" --server.fileWatcherType none --browser.gatherUsageStats false) \
+        > "$RUN/streamlit-$port.log" 2>&1 &
+    backends+="server 127.0.0.1:$port; "
+done
+sed -e "s/@LISTEN@/0.0.0.0:$PORT/" -e "s/@BACKENDS@/$backends/" "$ROOT/deploy/nginx.conf" > "$RUN/nginx.conf"
+echo "convviz: $N Streamlit processes behind nginx on port $PORT (logs in $RUN); Ctrl-C to stop"
+nginx -p "$RUN" -c "$RUN/nginx.conf" &
+wait -n   # when nginx or any process ends, stop the rest
