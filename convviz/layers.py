@@ -276,7 +276,7 @@ def contributing_units(
     units = [tuple((u,) for u in unit)]
     for i in range(index, -1, -1):
         units.insert(0, tuple(
-            tuple(sorted({p * s - before + t * d for p in axis for t in range(k)} & set(range(end))))
+            tuple(sorted({q for p in axis for t in range(k) if 0 <= (q := p * s - before + t * d) < end}))
             for axis, (k, s, d, before), end in zip(units[0], steps[i].windows, sizes[i])
         ))
     return units

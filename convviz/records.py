@@ -3,7 +3,8 @@
 The Shape arithmetic page edits a stack as a table (one row per layer, :data:`COLUMNS`) and
 keeps it in the page's link as a short text (:func:`stack_to_text`). Both are read back into
 :mod:`convviz.layers` objects; values are checked by :func:`convviz.layers.plan`, not here.
-What the plan found is written as rows too (:func:`plan_rows`).
+What the plan found is written as rows, headline numbers and a comparison too
+(:func:`plan_rows`, :func:`plan_summary`, :func:`compared_with_standard`).
 
 Examples
 --------
@@ -22,9 +23,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
 
-from .layers import KINDS, Layer, Shape, Step, kind
+from .layers import FUNCTIONS, KINDS, Layer, Shape, Step, kind, plan, standard_equivalent, totals
 
 COLUMNS = ("out", "kernel_size", "stride", "padding", "dilation", "output_padding", "ceil_mode", "bias")
+COLUMN_HELP = {    # what a person may type in a column, as :func:`from_record` reads it
+    "out": "Output channels (conv) or features (linear); blank in a depthwise conv: as many as come in",
+    "kernel_size": "One number, or h,w", "stride": "One number, or h,w; blank in a pool: the kernel size",
+    "padding": "A number, valid, same (stride 1), full, or before,after such as 0,1 (Keras's same at stride 2)",
+}
 
 
 def _text(column: str, value: object) -> object:
@@ -51,7 +57,11 @@ def to_record(layer: Layer) -> dict[str, object]:
 
 
 def _cell(column: str, value: object) -> object:
-    """A table cell as a layer field: numbers, ``3,5`` (one per axis; for padding, before,after), words."""
+    """A table cell as a layer field: numbers, ``3,5`` (one per axis; for padding, before,after), words.
+
+    Anything else stays text, for :func:`plan` to refuse with its reason. Only whole numbers,
+    commas and parentheses are read as a tuple, so any other text is never evaluated.
+    """
     if value is None or isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, float) and value.is_integer():
@@ -59,16 +69,16 @@ def _cell(column: str, value: object) -> object:
     if not isinstance(value, str):
         return value
     text = value.strip().lower()
-    if text.startswith("("):
-        try:
+    try:
+        if re.fullmatch(r"\([0-9,()\s]*\)", text):
             return ast.literal_eval(text)
-        except (ValueError, SyntaxError):
-            return text
-    pair = re.fullmatch(r"(\d+)\s*[, ]\s*(\d+)", text)
-    if pair:
-        a, b = int(pair[1]), int(pair[2])
-        return ((a, b),) * 2 if column == "padding" else (a, b)
-    return int(text) if text.isdigit() else (text or None)
+        pair = re.fullmatch(r"(\d+)\s*[, ]\s*(\d+)", text)
+        if pair:
+            a, b = int(pair[1]), int(pair[2])
+            return ((a, b),) * 2 if column == "padding" else (a, b)
+        return int(text) if re.fullmatch(r"\d+", text) else (text or None)
+    except (ValueError, SyntaxError):      # malformed, nested too deep, or more digits than int() reads
+        return text
 
 
 def from_record(record: Mapping[str, object]) -> Layer | None:
@@ -149,17 +159,83 @@ def times(values: Sequence[int] | None, missing: str = "—") -> str:
     return "×".join(map(str, values)) if values else missing
 
 
-def plan_rows(steps: Sequence[Step]) -> list[dict[str, object]]:
-    """One row per planned layer: its output, receptive field, jump, cost, and any problem.
+def count(value: int | None) -> str:
+    """A count with thousands separators, or ``—`` when it is not known.
+
+    >>> count(61706), count(None)
+    ('61,706', '—')
+    """
+    return "—" if value is None else f"{value:,}"
+
+
+def plan_rows(steps: Sequence[Step]) -> list[dict[str, str]]:
+    """One row of text per planned layer: its output, receptive field, jump, cost, and any problem.
+
+    What cannot be known (after an impossible layer, or on it) is ``?`` or ``—``, never blank.
 
     >>> from convviz.layers import Conv, plan
-    >>> plan_rows(plan((1, 32, 32), [Conv(6, 5)]))[0]["receptive field"]
-    '5×5'
+    >>> rows = plan_rows(plan((1, 32, 32), [Conv(6, 5), Conv(6, 40)]))
+    >>> rows[0]["receptive field"], rows[0]["parameters"], rows[1]["output"], rows[1]["parameters"]
+    ('5×5', '156', '?', '—')
     """
     return [{
         "layer": kind(s.layer), "output": times(s.shape, "?"),
         "receptive field": times([f.size for f in s.fields or ()]),
         "jump": times([f.jump for f in s.fields or ()]),
-        "parameters": s.parameters, "multiply–accumulates": s.macs,
+        "parameters": count(s.parameters), "multiply–accumulates": count(s.macs),
         "problem": s.error or ("" if s.shape else "unknown: an earlier layer is impossible"),
     } for s in steps]
+
+
+def last_window(steps: Sequence[Step]) -> int | None:
+    """Index of the last layer with a receptive field that is not an activation, or None.
+
+    >>> from convviz.layers import Activation, Conv, Flatten, plan
+    >>> last_window(plan((1, 8, 8), [Conv(1, 3), Activation(), Flatten()])), last_window([])
+    (0, None)
+    """
+    return next((i for i in reversed(range(len(steps)))
+                 if steps[i].windows and kind(steps[i].layer) not in FUNCTIONS), None)
+
+
+def plan_summary(steps: Sequence[Step]) -> dict[str, str]:
+    """The plan's headline numbers as label → text: output, parameters, multiply–accumulates, receptive field.
+
+    The counts add up the layers whose numbers are known; when a layer is impossible, their
+    labels say so, and with no layer known they are ``—``.
+
+    >>> from convviz.layers import Conv, plan
+    >>> plan_summary(plan((1, 32, 32), [Conv(6, 5), Conv(6, 40)]))
+    {'Output': '?', 'Parameters (valid layers only)': '156',
+     'Multiply–accumulates (valid layers only)': '117,600', 'Receptive field': '5×5'}
+    """
+    parameters, macs = totals(steps)
+    known = any(s.parameters is not None for s in steps)
+    only = " (valid layers only)" if any(s.parameters is None for s in steps) else ""
+    field = last_window(steps)
+    return {
+        "Output": times(steps[-1].shape if steps else None, "?"),
+        f"Parameters{only}": count(parameters if known else None),
+        f"Multiply–accumulates{only}": count(macs if known else None),
+        "Receptive field": times(None if field is None else [f.size for f in steps[field].fields]),
+    }
+
+
+def compared_with_standard(input_shape: Shape, layers: Sequence[Layer], steps: Sequence[Step]) -> str:
+    """What the same shapes cost with standard convolutions, for a stack with depthwise-separable ones.
+
+    ``""`` when there is nothing to compare: no depthwise + pointwise pair, or an impossible layer.
+
+    >>> from convviz.layers import DepthwiseConv, Pointwise, plan
+    >>> stack = [DepthwiseConv(3, padding=1), Pointwise(64)]
+    >>> print(compared_with_standard((32, 8, 8), stack, plan((32, 8, 8), stack)))
+    The same shapes with standard convolutions: 18,496 parameters and 1,179,648 multiply–accumulates.
+    Depthwise-separable needs 0.131 of the parameters and 0.127 of the multiply–accumulates.
+    """
+    standard = standard_equivalent(layers)
+    if tuple(standard) == tuple(layers) or any(s.error for s in steps):
+        return ""
+    (parameters, macs), (other_parameters, other_macs) = totals(steps), totals(plan(input_shape, standard))
+    return (f"The same shapes with standard convolutions: {other_parameters:,} parameters and {other_macs:,} "
+            f"multiply–accumulates. Depthwise-separable needs {parameters / other_parameters:.3f} of the "
+            f"parameters and {macs / other_macs:.3f} of the multiply–accumulates.")

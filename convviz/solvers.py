@@ -123,10 +123,17 @@ def input_sizes(
     >>> input_sizes(8, "transposed", kernel_size=4, stride=2, padding=1)
     range(4, 5)
 
+    Padding can make the smallest working input far larger than the output (a transposed
+    convolution crops ``2·padding``):
+
+    >>> input_sizes(6, "transposed", kernel_size=5, padding=15)
+    range(32, 33)
+
     Notes
     -----
-    Output size never falls as the input grows, so a binary search finds the first size and a
-    scan of at most ``stride`` more finds the rest: about ``log2(output·stride)`` evaluations.
+    Output size never falls as the input grows, so doubling a guess finds an input that is
+    large enough, a binary search below it the first size, and a scan of at most ``stride``
+    more the rest: about ``2·log2(output·stride + padding)`` evaluations.
     """
     def worked(n: int) -> Worked:
         return explain_output_size(operation, n, kernel_size, stride, padding, dilation, ceil_mode, output_padding)[0]
@@ -138,9 +145,13 @@ def input_sizes(
     target = per_axis(output, 1, "output", minimum=1)[0]
     default = kernel_size if operation == "pooling" else 1
     step = per_axis(default if stride is None else stride, 1, "stride", minimum=1)[0]
-    high = (target + 2) * step + dilation * kernel_size + 2
-    if value(high) == 0:
-        raise ValueError(f"no input size works: {worked(high).problem}")
+    guess = high = (target + 2) * step + dilation * kernel_size + 2
+    for _ in range(64):     # settings no size can use fail at every size; the others reach the target
+        if value(high) >= target:
+            break
+        high *= 2
+    else:
+        raise ValueError(f"no input size works: {worked(guess).problem}")
     low = 1
     while low < high:
         mid = (low + high) // 2

@@ -3,16 +3,18 @@
 import pandas as pd
 import streamlit as st
 
-from convviz import padding_per_side
-from convviz.arguments import PADDING_WORDS
+from convviz.arguments import PADDING_WORDS, padding_per_side
 from convviz.export import keras_code, pytorch_code
-from convviz.records import COLUMNS, from_record, plan_rows, stack_from_text, stack_to_text, times, to_record
 from convviz.figures.shapes import receptive_field_figure, window_figures
-from convviz.layers import FUNCTIONS, KINDS, kind, plan, standard_equivalent, totals
+from convviz.layers import KINDS, kind, plan
 from convviz.presets import PRESETS
+from convviz.records import (
+    COLUMN_HELP, COLUMNS, compared_with_standard, from_record, last_window, plan_rows, plan_summary, stack_from_text,
+    stack_to_text, to_record,
+)
 from convviz.solvers import OPERATIONS, explain_output_size, input_sizes, output_size, same_padding
 from widgets.navigation import require_app
-from widgets.url_state import PageState, Setting
+from widgets.url_state import PageState, Setting, quoted
 
 require_app()
 AXES, SUFFIX = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}, ("", "_2", "_3")
@@ -27,9 +29,6 @@ STATE = PageState("shapes", page={
     **{f + x: LIMITS[f] for f in FIELDS for x in SUFFIX}})
 PAGE = STATE.scope("page")
 EDITOR, BASE = PAGE.key("editor"), PAGE.key("base")
-HELP = {"out": "Output channels (conv) or features (linear); blank in a depthwise conv: as many as come in",
-        "kernel_size": "One number, or h,w", "stride": "One number, or h,w; blank in a pool: the kernel size",
-        "padding": "A number, valid, same (stride 1), full, or before,after such as 0,1 (Keras's same at stride 2)"}
 PLAIN = {"displayModeBar": False}
 
 
@@ -45,8 +44,7 @@ def calculator() -> None:
         cells = st.columns([0.4, *[1] * len(names)], vertical_alignment="bottom")
         cells[0].markdown(f"### {axis}")
         for cell, n in zip(cells[1:], names):
-            s = LIMITS[n]
-            cell.number_input(FIELDS[n], s.low, s.high, **PAGE.bind(n + SUFFIX[i]),
+            cell.number_input(FIELDS[n], LIMITS[n].low, LIMITS[n].high, **PAGE.bind(n + SUFFIX[i]),
                               disabled=n == "p" and op == "convolution" and pad_as != "amount",
                               label_visibility="visible" if i == 0 else "collapsed")
     per = {n: tuple(PAGE.value(n + SUFFIX[i]) for i in range(dims)) for n in FIELDS}
@@ -58,6 +56,7 @@ def calculator() -> None:
         for axis, w in zip(AXES[dims], worked):
             st.latex(rf"{axis}_{{out}} = {w.latex}")
         output = output_size(*args)
+        pads = padding_per_side(padding, per["k"], per["s"], per["d"])
     except ValueError as exc:
         st.error(str(exc))
         return
@@ -65,8 +64,6 @@ def calculator() -> None:
     for axis, w in ((a, w) for a, w in zip(AXES[dims], worked) if w.note):
         st.info(f"**{axis}**: {w.note}")
     if op != "transposed":
-        pads = padding_per_side(padding, per["k"], per["s"], per["d"]) if op == "convolution" else [
-            (p, p) for p in per["p"]]
         for i, figure in enumerate(window_figures(per["len"], per["k"], per["s"], pads, per["d"], output, AXES[dims])):
             st.plotly_chart(figure, key=f"shapes_windows_{i}", config=PLAIN)
     left, right = st.columns(2)
@@ -74,10 +71,13 @@ def calculator() -> None:
     right.markdown("#### Which input sizes give this output?")
     for i, axis in enumerate(AXES[dims]):
         if op != "transposed":
-            keep = same_padding(per["len"][i], per["k"][i], per["s"][i], per["d"][i])
-            left.markdown(f"**{axis}**: {keep.text}")
-        sizes = input_sizes(output[i], op, per["k"][i], per["s"][i], padding if isinstance(padding, str)
-                            else padding[i], per["d"][i], PAGE.value("ceil"), per["opad"][i])
+            left.markdown(f"**{axis}**: {same_padding(per['len'][i], per['k'][i], per['s'][i], per['d'][i]).text}")
+        try:
+            sizes = input_sizes(output[i], op, per["k"][i], per["s"][i], padding if isinstance(padding, str)
+                                else padding[i], per["d"][i], PAGE.value("ceil"), per["opad"][i])
+        except ValueError as exc:
+            right.info(f"**{axis}**: {exc}")
+            continue
         right.markdown(f"**{axis}**: {sizes.start}{f' to {sizes[-1]}' if len(sizes) > 1 else ''} → {output[i]}")
 
 
@@ -87,7 +87,7 @@ def load_stack() -> None:
     try:
         shape, layers = stack_from_text(PAGE.value("stack") or stack_to_text(preset.input_shape, preset.layers))
     except ValueError as exc:
-        st.warning(f"The link's layer stack was ignored ({exc}); showing the preset.")
+        st.warning(f"The link's layer stack was ignored ({quoted(exc, 200)}); showing the preset.")
         shape, layers = preset.input_shape, preset.layers
     st.session_state[BASE] = layers
     for n, v in zip("chw", shape):
@@ -95,8 +95,7 @@ def load_stack() -> None:
 
 
 def choose_preset() -> None:
-    for n, v in (("stack", ""), ("unit_r", 0), ("unit_c", 0)):
-        PAGE.set(n, v)
+    PAGE.setter(stack="", unit_r=0, unit_c=0)()
     st.session_state.pop(EDITOR, None)
 
 
@@ -112,8 +111,12 @@ def planner() -> None:
     table = pd.DataFrame(map(to_record, st.session_state[BASE]), columns=["layer", *COLUMNS])
     edited = st.data_editor(table, key=EDITOR, num_rows="dynamic", height="content", placeholder="", column_config={
         "layer": st.column_config.SelectboxColumn(options=list(KINDS)),
-        **{c: st.column_config.TextColumn(c.replace("_size", ""), help=HELP.get(c)) for c in COLUMNS[:-2]}})
-    layers = tuple(filter(None, map(from_record, edited.to_dict("records"))))
+        **{c: st.column_config.TextColumn(c.replace("_size", ""), help=COLUMN_HELP.get(c)) for c in COLUMNS[:-2]}})
+    try:
+        layers = tuple(filter(None, map(from_record, edited.to_dict("records"))))
+    except ValueError as exc:
+        st.error(f"A row of the table cannot be read: {quoted(exc, 200)}")
+        return
     text = stack_to_text(shape, layers)
     PAGE.set("stack", "" if text == stack_to_text(preset.input_shape, preset.layers) else text)
     if layers:
@@ -122,35 +125,32 @@ def planner() -> None:
 
 def results(shape: tuple, layers: tuple, steps: list) -> None:
     rows = pd.DataFrame(plan_rows(steps))
-    number = st.column_config.NumberColumn(format="localized")
+    number = st.column_config.TextColumn(alignment="right")
     st.dataframe(rows.style.apply(lambda r: ["background-color: #ffe3e3" if r["problem"] else ""] * len(r), axis=1),
-                 height="content", column_config={"parameters": number, "multiply–accumulates": number})
-    parameters, macs = totals(steps)
-    spatial = [i for i, s in enumerate(steps) if s.windows and kind(s.layer) not in FUNCTIONS]
-    cells = st.columns(4)
-    cells[0].metric("Output", times(steps[-1].shape, "?"))
-    cells[1].metric("Parameters", f"{parameters:,}")
-    cells[2].metric("Multiply–accumulates", f"{macs:,}")
-    cells[3].metric("Receptive field", times([f.size for f in steps[spatial[-1]].fields] if spatial else None))
-    standard = standard_equivalent(layers)
-    if standard != layers and not any(s.error for s in steps):
-        other = totals(plan(shape, standard))
-        st.info(f"The same shapes with standard convolutions: {other[0]:,} parameters and {other[1]:,} "
-                f"multiply–accumulates. Depthwise-separable needs **{parameters / other[0]:.3f}** of the "
-                f"parameters and **{macs / other[1]:.3f}** of the multiply–accumulates.")
-    if spatial:
-        st.markdown(f"#### What one unit of layer {spatial[-1]} ({kind(steps[spatial[-1]].layer)}) sees")
-        for cell, n, label, size in zip(st.columns(4), ("unit_r", "unit_c"), ("Row", "Column"),
-                                        steps[spatial[-1]].shape[1:]):
-            PAGE.clamp(n, 0, size - 1)
-            cell.number_input(f"{label} (0–{size - 1})", 0, size - 1, **PAGE.bind(n))
-        unit = (PAGE.value("unit_r"), PAGE.value("unit_c"))
-        st.plotly_chart(receptive_field_figure(shape, steps, spatial[-1], unit), key="shapes_field", config=PLAIN)
+                 height="content", column_config={"parameters": number, "multiply–accumulates": number,
+                                                  "problem": st.column_config.TextColumn(width="large")})
+    for i, step in ((i, s) for i, s in enumerate(steps) if s.error):
+        st.error(f"Layer {i} ({kind(step.layer)}) is impossible: {quoted(step.error, 500)}")
+    for cell, (label, value) in zip(st.columns([1, 1.4, 1.9, 1]), plan_summary(steps).items()):   # labels can be long
+        cell.metric(label, value)
+    if comparison := compared_with_standard(shape, layers, steps):
+        st.info(comparison)
+    if (field := last_window(steps)) is not None:
+        st.markdown(f"#### What one unit of layer {field} ({kind(steps[field].layer)}) sees")
+        for cell, n, label, size in zip(st.columns(4), ("unit_r", "unit_c"), ("Row", "Column"), steps[field].shape[1:]):
+            last = min(size - 1, PAGE.settings[n].high)           # a huge padding can make a layer huge
+            PAGE.clamp(n, 0, last)
+            cell.number_input(f"{label} (0–{last})", 0, last, **PAGE.bind(n))
+        try:
+            figure = receptive_field_figure(shape, steps, field, (PAGE.value("unit_r"), PAGE.value("unit_c")))
+            st.plotly_chart(figure, key="shapes_field", config=PLAIN)
+        except ValueError as exc:
+            st.info(f"No picture: {exc}.")
     st.markdown("#### Code that builds this stack")
     try:
         code = pytorch_code(shape, layers), keras_code(shape, layers)
     except ValueError as exc:
-        st.info(f"No code while a layer is impossible: {exc}")
+        st.info(f"No code while a layer is impossible: {quoted(exc, 500)}")
         return
     for tab, text in zip(st.tabs(["PyTorch", "Keras"]), code):
         tab.code(text, language="python")

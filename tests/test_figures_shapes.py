@@ -142,6 +142,15 @@ def test_a_flat_layer_has_no_receptive_field_picture():
         receptive_field_figure((1, 8, 8), steps, 1, (0, 0))
 
 
+def test_a_field_too_wide_or_too_far_to_draw_is_refused_with_its_size():
+    wide = plan((1, 600, 600), [Conv(1, 3, dilation=150)])                # sees 301 of 600 positions
+    with pytest.raises(ValueError, match="a unit of layer 0 sees 301 positions along an axis; .* up to 256"):
+        receptive_field_figure((1, 600, 600), wide, 0, (0, 0))
+    far = plan((1, 32, 32), [Conv(1, 1, padding=10**30), Conv(1, 3, stride=10**30)])
+    with pytest.raises(ValueError, match="layer 0 would be drawn at position 1,000,.*, beyond the 2\\*\\*53"):
+        receptive_field_figure((1, 32, 32), far, 1, (1, 1))
+
+
 def test_builders_are_pure():
     source = inspect.getsource(shapes)
     assert "streamlit" not in source and "session_state" not in source

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 from hypothesis import given
@@ -128,6 +129,14 @@ def test_contributing_units_by_hand_and_refusal():
         ((4, 5, 6, 7), (0, 1, 2, 3)), ((4, 5), (0, 1)), ((2,), (0,))]
     with pytest.raises(ValueError, match="layer 2 has no receptive field"):
         contributing_units((1, 8, 8), steps, 2, (0, 0))
+
+
+def test_contributing_units_cost_follows_the_units_not_the_layer_sizes():
+    """A link can pad a layer to millions of positions; one unit still sees only a few."""
+    steps = plan((1, 32, 32), [Conv(1, 3, padding=10_000_000), Conv(1, 3)])
+    start = time.perf_counter()
+    assert contributing_units((1, 32, 32), steps, 1, (0, 0)) == [((), ()), ((0, 1, 2), (0, 1, 2)), ((0,), (0,))]
+    assert time.perf_counter() - start < 1
 
 
 # --- agreement with the engine -----------------------------------------------------------------

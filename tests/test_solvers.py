@@ -53,6 +53,7 @@ def test_input_sizes_by_hand():
     assert input_sizes(32, "transposed", kernel_size=2, stride=2) == range(16, 17)
     assert input_sizes(7, "transposed", kernel_size=3, stride=2, padding=1) == range(4, 5)
     assert input_sizes(8, "transposed", kernel_size=3, stride=2, padding=1) == range(0)   # needs output_padding
+    assert input_sizes(6, "transposed", kernel_size=5, padding=15) == range(32, 33)     # crops 30: far above 6
 
 
 def test_input_sizes_explains_settings_no_size_can_use():
@@ -79,6 +80,20 @@ def test_input_sizes_are_exactly_those_that_give_the_output(op, out, kernel, str
     found = input_sizes(out, op, *args)
     assert all(forward(n) == out for n in found)
     assert [n for n in range(1, 200) if forward(n) == out] == list(found)
+
+
+@FAST
+@given(st.sampled_from(OPERATIONS), st.integers(1, 300), st.integers(1, 8), st.integers(1, 4), st.integers(0, 64),
+       st.integers(1, 4), st.booleans(), st.integers(0, 3))
+def test_an_input_that_works_is_among_the_sizes_for_its_output(op, size, kernel, stride, padding, dilation, ceil,
+                                                               extra):
+    """Padding up to the calculator's 64, also where it dwarfs the kernel and the output."""
+    args = (kernel, stride, padding, dilation, ceil, min(extra, max(stride, dilation) - 1))
+    try:
+        out = output_size(op, size, *args)
+    except ValueError:
+        return
+    assert size in input_sizes(out, op, *args)
 
 
 # --- one call for any operation ---------------------------------------------------------------

@@ -31,6 +31,8 @@ FIELD_COLOURS = (PADDING_FILL, INPUT, "#ffb35c", HIGHLIGHT)
 FIELD_LABELS = ("padding", "unit", "feeds the chosen unit", "the chosen unit")
 GRID_LIMIT = 128     # cells per side beyond which a grid is too fine to read
 ZOOM_LIMIT = 40      # longer sides of the receptive-field panels show only the part around the region
+FIELD_LIMIT = 256    # receptive fields wider than this are not drawn cell by cell
+EXACT_LIMIT = 2**53  # a browser counts positions exactly up to here
 
 
 def _scale(colours: Sequence[str]) -> list[list]:
@@ -220,6 +222,9 @@ def receptive_field_figure(
     input, a dashed frame marks the whole receptive field, with any part of it that falls in
     the padding drawn grey. Activations are left out: they change no position.
 
+    Raises ValueError for a layer without a receptive field, one wider than
+    :data:`FIELD_LIMIT`, or one that lies at positions beyond :data:`EXACT_LIMIT`.
+
     Examples
     --------
     >>> from convviz.layers import Conv, plan
@@ -228,8 +233,11 @@ def receptive_field_figure(
     >>> [int((np.array(trace.z) == FEEDS).sum()) for trace in fig.data[:3]]   # 5×5, 3×3, and the unit
     [25, 9, 0]
     """
+    fields = steps[index].fields if 0 <= index < len(steps) else None
+    if (wide := max((f.size for f in fields or ()), default=0)) > FIELD_LIMIT:
+        raise ValueError(f"a unit of layer {index} sees {wide:,} positions along an axis; the picture draws "
+                         f"receptive fields up to {FIELD_LIMIT} positions wide")
     spans = contributing_units(input_shape, steps, index, unit)
-    fields = steps[index].fields
     field = [(f.start + u * f.jump, f.start + u * f.jump + f.size - 1) for f, u in zip(fields, unit)]
     shown = [i for i in range(index + 1) if kind(steps[i].layer) not in FUNCTIONS or i == index]
     titles = [f"input {input_shape[1]}×{input_shape[2]}"] + [f"{i} · {kind(steps[i].layer)}" for i in shown]
@@ -239,6 +247,9 @@ def receptive_field_figure(
         limits = [_view(axis_units, n, field[axis] if i < 0 else None) for axis, (axis_units, n) in
                   enumerate(zip(units, size))]
         (top, bottom, zoom_r), (left, right, zoom_c) = limits
+        if (far := max(map(abs, (top, bottom, left, right)))) > EXACT_LIMIT:
+            raise ValueError(f"{'the input' if i < 0 else f'layer {i}'} would be drawn at position {far:,}, "
+                             f"beyond the 2**53 a browser counts exactly")
         zoomed = ", zoomed" if zoom_r or zoom_c else ""
         r, c = np.arange(top, bottom + 1)[:, None], np.arange(left, right + 1)[None, :]
         z = np.where((r >= 0) & (r < size[0]) & (c >= 0) & (c < size[1]), UNIT, OUTSIDE)
