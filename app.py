@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import widgets.process  # noqa: F401  (first: freezes the imports' objects, once per process)
 from widgets.navigation import PAGE_CONFIG, app_ran, pages
 
 st.set_page_config(**PAGE_CONFIG)
