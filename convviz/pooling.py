@@ -2,7 +2,14 @@
 
 Pooling is separable: the maximum (or sum) over a k×k window is the maximum over k rows
 of the maximum over k columns. So each axis is reduced in turn with a running
-``np.maximum`` / ``np.add`` over strided views of the taps — rows first, then columns.
+``np.maximum`` / ``np.add`` over strided views of the taps, a block of output rows at a
+time.
+
+Notes
+-----
+The input is read from memory once; each axis then costs ``k − 1`` passes over what the
+previous axes left, which stays in cache. Working memory is about ``BLOCK_BYTES`` plus the
+output. Padding (and a ``ceil_mode`` window past the edge) costs one padded copy first.
 
 Examples
 --------
@@ -75,9 +82,9 @@ def _reduce(x, op, k, s, d, out, scale=None):
 
     Works a block of output rows (first spatial axis) at a time, so what one axis leaves for
     the next stays in cache. ``np.add`` takes the last axis first: its loop over stride-`s`
-    taps is fast and it halves the data before the contiguous passes. ``np.maximum``'s
-    strided loop is several times slower, so max pooling meets the stride on the last axis
-    last, when the data is smallest.
+    taps is fast, and it divides the data by the stride before the contiguous passes.
+    ``np.maximum``'s strided loop is about twice as slow, so max pooling takes the last
+    axis last, when the data is smallest.
     """
     result = np.empty(x.shape[:2] + tuple(out), x.dtype)
     axes = list(range(2, x.ndim))
