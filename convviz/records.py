@@ -33,6 +33,13 @@ COLUMN_HELP = {    # what a person may type in a column, as :func:`from_record` 
 }
 
 
+def _numbers(value: object) -> bool:
+    """A whole number, or a non-empty tuple of them (or of such tuples): what a cell may hold."""
+    if isinstance(value, tuple):
+        return bool(value) and all(map(_numbers, value))
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _text(column: str, value: object) -> object:
     if value is None or isinstance(value, (bool, str)):
         return value
@@ -71,7 +78,8 @@ def _cell(column: str, value: object) -> object:
     text = value.strip().lower()
     try:
         if re.fullmatch(r"\([0-9,()\s]*\)", text):
-            return ast.literal_eval(text)
+            parsed = ast.literal_eval(text)
+            return parsed if _numbers(parsed) else text
         pair = re.fullmatch(r"(\d+)\s*[, ]\s*(\d+)", text)
         if pair:
             a, b = int(pair[1]), int(pair[2])

@@ -176,3 +176,14 @@ def test_a_value_that_does_not_parse_is_never_echoed_as_markdown(name, text):
     at = fine(open_page(PLAYGROUND, {name: text}))
     notice = at.warning[0].value
     assert text not in notice.replace(f"`{text}`", "")
+
+
+@pytest.mark.parametrize("text", ["18446744073709551616", "-9223372036854775809", "9" * 400])
+def test_a_whole_number_too_large_for_64_bits_falls_back(text):
+    at = fine(open_page(PLAYGROUND, {"stride": text}))
+    assert at.slider(key="playground.layer.stride").value == 1
+
+
+def test_kernel_weights_whose_sums_overflow_still_animate():
+    at = fine(open_page_alone(STEPS, {"kernel": "custom", "weights": "1e308,1e308;1e308,1e308", "grid": "random"}))
+    assert "∞" in " ".join(spec(at, "step_by_step.page.chart")["frames"][0]["data"][-1]["text"])

@@ -72,3 +72,9 @@ def test_what_cannot_be_counted_is_a_dash_and_totals_say_what_they_cover():
     lenet = PRESETS["LeNet-5"]
     assert plan_summary(plan(lenet.input_shape, lenet.layers)) == {
         "Output": "10", "Parameters": "61,706", "Multiply–accumulates": "416,520", "Receptive field": "16×16"}
+
+
+@pytest.mark.parametrize("text", ["()", "(())", "((), ())", "(1, ())"])
+def test_empty_brackets_in_a_cell_stay_text_for_the_plan_to_refuse(text):
+    layer = from_record({"layer": "conv", "out": 8, "kernel_size": 3, "stride": text})
+    assert to_record(layer)["stride"] == text

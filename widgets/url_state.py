@@ -76,7 +76,7 @@ class Setting:
                 value = kind(text)
             except ValueError:
                 raise ValueError("not a whole number" if kind is int else "not a number") from None
-            if not np.isfinite(value):
+            if kind is float and not np.isfinite(value):
                 raise ValueError("not a finite number")
         else:
             value = text

@@ -26,13 +26,13 @@ LINE_LIMIT = 84     # characters of arithmetic per line that fit the figure and 
 def number(v: float) -> str:
     """A number as cells and sums show it: true minus sign, about four significant digits.
 
-    >>> number(-6.0), number(0.0625), number(156.778), number(float("nan"))
-    ('−6', '0.062', '156.8', '')
+    >>> number(-6.0), number(0.0625), number(156.778), number(float("nan")), number(float("-inf"))
+    ('−6', '0.062', '156.8', '', '−∞')
     """
     if np.isnan(v):
         return ""
     size = abs(float(v))
-    if size >= 1000:
+    if size >= 1000 and np.isfinite(size):
         return format_number(float(round(v)))
     return format_number(float(v), DIGITS if size < 10 else 2 if size < 100 else 1)
 
@@ -55,9 +55,11 @@ def operand(v: float) -> str:
 def shown_exactly(v: float) -> bool:
     """Whether :func:`number` writes `v` without rounding.
 
-    >>> shown_exactly(0.25), shown_exactly(1 / 3)
-    (True, False)
+    >>> shown_exactly(0.25), shown_exactly(1 / 3), shown_exactly(float("inf"))
+    (True, False, True)
     """
+    if not np.isfinite(v):
+        return True                                  # ∞ and NaN (blank) are what they are
     text = number(v).replace("−", "-")
     return bool(np.isclose(float(text), v, rtol=1e-9, atol=1e-12)) if text else True
 
