@@ -14,17 +14,17 @@ output row ``i`` adds product rows ``i, i + d, …, i + (k₀ − 1)·d`` (``d``
 Notes
 -----
 Working memory is one slab of about ``SLAB_BYTES`` and one column matrix of about
-``COLS_BYTES`` (with row sharing, also its products), plus the output. With
-``K = C/groups·∏k`` taps and ``M = C_out/groups`` outputs per group:
+``COLS_BYTES`` (half a core's L2 cache here, so the slab rows a block reads fit beside
+it), plus the output. With ``K = C/groups·∏k`` taps and ``M = C_out/groups`` outputs per
+group:
 
 - im2col copies ``K`` values for each output position and multiplies ``M·K``;
-- row sharing copies ``K/k₀`` values per position, plus ``(k₀ − 1)·d`` rows per block,
-  multiplies the same ``M·K`` and adds ``(k₀ − 1)·M``. It is used when ``k₀·M ≤ K/k₀``,
-  that is while the multiply still reads more values than it writes, and when a block
-  holds at least four times its extra rows. Measured: one or two outputs per group (3×3
-  on one channel, 5×5 on three, depthwise 3×3) run 1.3–1.7× faster shared; 4 to 16
-  outputs from a 7×7 kernel on three channels run up to 1.5× slower, and so does a 3-D
-  float64 case whose blocks hold one output plane.
+- row sharing copies ``K/k₀`` values per position, plus ``(k₀ − 1)·d`` rows per block
+  (blocks are at least four times that tall, even past ``COLS_BYTES``), multiplies the
+  same ``M·K`` and adds ``(k₀ − 1)·M``. It is used when ``k₀·M ≤ K/k₀``, that is while
+  the multiply still reads more values than it writes. Measured: one or two outputs per
+  group (3×3 on one channel, 5×5 on three, depthwise 3×3) run 1.3–1.7× faster shared;
+  4 to 16 outputs from a 7×7 kernel on three channels run up to 1.5× slower.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from threadpoolctl import ThreadpoolController
 
 from .padding import source_index
 
-COLS_BYTES = 1 << 20
+COLS_BYTES = 512 << 10
 SLAB_BYTES = 4 << 20
 # OpenBLAS's small-matrix kernels (on AVX-512 cores) multiply without packing when
 # M·N·K ≤ 10⁶, much faster for the short, wide products here; split wide products into
@@ -137,13 +137,9 @@ def _correlate(x, weight, stride, pads, dilation, groups, padding_mode, out_size
     s_r = [s // g for s, g in zip(stride, grid)]
     d_r = [d // g for d, g in zip(dilation, grid)]
     # Row sharing (see the module notes): the first axis's taps are summed after the
-    # multiply when its stride is 1, the multiply would still read more than it writes, and
-    # a column matrix holds at least four times the rows a block reads beyond its own.
+    # multiply when its stride is 1 and the multiply would still read more than it writes.
     shared_depth = c_group * taps // kernel[0]
-    fits = COLS_BYTES // (x.itemsize * shared_depth * rest)
-    after = 1
-    if s_r[0] == 1 and kernel[0] * o_group <= shared_depth and fits >= 4 * d_r[0] * (kernel[0] - 1):
-        after = kernel[0]
+    after = kernel[0] if s_r[0] == 1 and kernel[0] * o_group <= shared_depth else 1
     depth = c_group * taps // after
     halo = d_r[0] * (after - 1)
     col_kernel = (kernel[0] // after, *kernel[1:])
@@ -164,7 +160,8 @@ def _correlate(x, weight, stride, pads, dilation, groups, padding_mode, out_size
     # Taps along the last axis that read the same phase are ``s_r`` apart in the kernel and
     # ``d_r`` apart in the slab, so each phase is copied with one strided view.
     last_taps = {b: [j for j in range(kernel[-1]) if (j * d_r[-1]) % s_r[-1] == b] for b in phases}
-    rows_per_cols = min(out_size[0], max(1, COLS_BYTES // (x.itemsize * depth * rest) - halo))
+    # A shared block also reads `halo` rows past its own: make it at least four times taller.
+    rows_per_cols = min(out_size[0], max(1, COLS_BYTES // (x.itemsize * depth * rest) - halo, 4 * halo))
     slab_row_bytes = x.itemsize * channels * s_r[0] * prod(span[1:-1]) * sum(phase_len.values())
     rows_per_slab = rows_per_cols * max(1, SLAB_BYTES // (slab_row_bytes * rows_per_cols))
     chunk = max(128, SMALL_GEMM // (after * o_group * depth) // 128 * 128)
