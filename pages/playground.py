@@ -7,7 +7,8 @@ import streamlit as st
 
 from convviz.activations import ACTIVATIONS
 from convviz.export import keras_code, pytorch_code
-from convviz.figures.playground import DISPLAYS, colour_map, image_figure, inspect_figure, jpeg_uri
+from convviz.figures.grids import inspect_html
+from convviz.figures.playground import DISPLAYS, colour_map, image_figure, jpeg_uri
 from convviz.images import encode_png
 from convviz.layers import Activation, Conv, Pool
 from convviz.pipeline import POOLS, feature_maps, input_channels
@@ -144,8 +145,7 @@ else:
     source = x if colour == "RGB kernel" else x[:1]
     steps = conv2d_steps(source, weights, choice.bias, region=(row, row + 1, col, col + 1), **conv_args)
     names = ("R", "G", "B") if source.shape[0] == 3 else ("luminance" if colour == "luminance" else "R",)
-    st.plotly_chart(inspect_figure(steps, 0, 0, names, position=(row, col)), key=PAGE.key("inspect"),
-                    config={"displayModeBar": False})
+    st.html(inspect_html(steps, 0, 0, names, position=(row, col)))
     extent = max(PATCH, *(d * (k - 1) + 1 for k, d in zip(kshape, layer.dilation)))
     if extent > MAX_PATCH:
         st.caption(f"The window spans {extent} pixels, more than Step by step's largest patch ({MAX_PATCH}).")

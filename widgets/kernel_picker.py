@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from convviz.drawing import kernel_from_drawing
-from convviz.figures.kernels import kernel_figure
+from convviz.figures.grids import kernel_html
 from convviz.kernels import (
     MAX_KERNEL_SIDE, PRESETS, describe_kernel, flip_kernel, make_kernel, normalize_kernel, random_kernel,
 )
@@ -155,7 +155,7 @@ def _adjust(scope: Scope, name: str, kernel: np.ndarray) -> np.ndarray:
         kernel = normalize_kernel(kernel)
     if scope.value("flip"):
         kernel = flip_kernel(kernel)
-    st.plotly_chart(kernel_figure(kernel), key=scope.key("plot"), config={"displayModeBar": False})
+    st.html(kernel_html(kernel))
     st.caption(describe_kernel(kernel) + (" Normalising is off: it sums to 0." if cancels and
                                           scope.value("normalise") else ""))
     if name != "custom":

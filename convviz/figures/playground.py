@@ -1,4 +1,4 @@
-"""Figures of the Playground: the input, the feature maps, and one output inspected.
+"""Figures of the Playground: the input and the feature maps.
 
 Large images go to the browser as compressed JPEG inside a Plotly ``Image`` trace (never as
 a heatmap of a million cells); the colour bar comes from a one-point trace beside it.
@@ -18,12 +18,8 @@ import io
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
-from plotly.colors import sample_colorscale
-from plotly.subplots import make_subplots
 
-from ..steps import ConvSteps
-from .kernels import grid_trace
-from .style import DIVERGING, FONT, GREY_SCALE, HIGHLIGHT, MARGIN, PADDING_FILL, WINDOW, format_number
+from .style import DIVERGING, FONT, GREY_SCALE, WINDOW, colour_lut
 
 DISPLAYS = {
     "raw": "raw values, colour bar centred on 0",
@@ -33,12 +29,7 @@ DISPLAYS = {
 }
 
 
-def _lut(scale: str) -> np.ndarray:
-    colours = sample_colorscale(scale, np.linspace(0, 1, 256), colortype="tuple")
-    return np.round(np.array(colours) * (255 if max(max(c) for c in colours) <= 1 else 1)).astype(np.uint8)
-
-
-_LUTS = {DIVERGING: _lut(DIVERGING)}
+_LUTS = {DIVERGING: colour_lut(DIVERGING)}
 
 
 def colour_map(fmap: np.ndarray, display: str) -> tuple[np.ndarray, dict | None]:
@@ -143,48 +134,3 @@ def image_figure(uri: str, shape: tuple[int, int], title: str, colourbar: dict |
     fig.update_yaxes(range=[rows - 0.5, -0.5], showgrid=False, zeroline=False, scaleanchor="x", constrain="domain",
                      constraintoward="top")
     return fig
-
-
-def inspect_figure(steps: ConvSteps, row: int, col: int, channel_names: tuple[str, ...] = (),
-                   position: tuple[int, int] | None = None) -> go.Figure:
-    """Input patch, kernel and products behind output ``(row, col)``, one row per channel.
-
-    Padding cells are grey; each row's title gives that channel's partial sum. The title
-    names the output at `position` (where `steps` covers a region of a larger output),
-    else at ``(row, col)``.
-
-    >>> from convviz.steps import conv2d_steps
-    >>> s = conv2d_steps(np.arange(1, 26).reshape(5, 5), [[1, 0, -1]] * 3)
-    >>> inspect_figure(s, 0, 0).layout.title.text
-    'Output (0, 0) = −6'
-    """
-    channels = steps.values.shape[0]
-    names = channel_names or tuple(f"channel {c}" for c in range(channels))
-    titles = []
-    for c in range(channels):
-        partial = format_number(steps.partial_sums[c, row, col])
-        titles += [f"{names[c]}: input patch", "kernel", f"products, sum {partial}"]
-    fig = make_subplots(rows=channels, cols=3, subplot_titles=titles, horizontal_spacing=0.06,
-                        vertical_spacing=0.12 / max(channels, 1))
-    padded = steps.padded[row, col]
-    for c in range(channels):
-        patch = steps.values[c, row, col]
-        fig.add_trace(grid_trace(np.where(padded, np.nan, patch), text=_cells(patch), colorscale=GREY_SCALE,
-                                 zrange=(float(np.nanmin(patch)), float(np.nanmax(patch)) + 1e-9)), c + 1, 1)
-        fig.add_trace(grid_trace(steps.weights[c], _cells(steps.weights[c])), c + 1, 2)
-        fig.add_trace(grid_trace(steps.products[c, row, col], _cells(steps.products[c, row, col])), c + 1, 3)
-        for r, q in zip(*np.nonzero(padded)):
-            fig.add_shape(type="rect", x0=q - 0.5, x1=q + 0.5, y0=r - 0.5, y1=r + 0.5, fillcolor=PADDING_FILL,
-                          line_width=0, layer="below", row=c + 1, col=1)
-    total = format_number(steps.sums[row, col])
-    bias = f" (with bias {format_number(steps.bias)})" if steps.bias else ""
-    title = f"Output {position or (row, col)} = {total}{bias}"
-    fig.update_layout(title=dict(text=title, font=dict(size=18, color=HIGHLIGHT)),
-                      font=FONT, height=90 + 260 * channels, margin=dict(MARGIN, t=80), plot_bgcolor=PADDING_FILL)
-    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, showticklabels=False)
-    fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=False)
-    return fig
-
-
-def _cells(values: np.ndarray) -> np.ndarray:
-    return np.vectorize(lambda v: format_number(v, 1 if abs(v) >= 10 else 2), otypes=[str])(values)

@@ -9,6 +9,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+from plotly.colors import sample_colorscale
 
 FONT = dict(family="Inter, 'Source Sans Pro', 'DejaVu Sans', sans-serif", size=16, color="#1f2430")
 CELL_FONT = dict(family="'DejaVu Sans Mono', 'Source Code Pro', monospace", size=16)
@@ -21,7 +22,16 @@ WINDOW = "#f08c00"          # the kernel window / current tap
 HIGHLIGHT = "#2f9e44"       # the output cell being computed
 INK = "#1f2430"
 MUTED = "#6b7280"
-MARGIN = dict(l=10, r=10, t=40, b=10)
+
+
+def colour_lut(scale: str) -> np.ndarray:
+    """A Plotly colour scale as 256 RGB rows (uint8), for colouring arrays by index.
+
+    >>> colour_lut("gray")[[0, -1]].tolist()
+    [[0, 0, 0], [254, 254, 253]]
+    """
+    colours = sample_colorscale(scale, np.linspace(0, 1, 256), colortype="tuple")
+    return np.round(np.array(colours) * (255 if max(max(c) for c in colours) <= 1 else 1)).astype(np.uint8)
 
 
 def diverging_range(values: np.ndarray) -> tuple[float, float]:

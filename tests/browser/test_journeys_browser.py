@@ -55,9 +55,9 @@ def test_a_drawn_kernel_keeps_the_bias(page, app_url):
 def test_the_link_to_step_by_step_shows_the_inspected_number(page, app_url):
     page.goto(f"{app_url}/?image=Cat&row=10&col=10")
     wait_for_app(page)
-    page.wait_for_function(f"() => ({SVG_TEXT})().includes('Output (10, 10) = ')", timeout=60_000)
-    title = next(line for line in page.evaluate(SVG_TEXT).splitlines() if line.startswith("Output (10, 10) = "))
-    value = title.split(" = ")[1]
+    title = page.get_by_text("Output (10, 10) = ")
+    title.wait_for(timeout=60_000)
+    value = title.inner_text().split(" = ")[1]
     page.get_by_text("Step through this window").click()
     page.wait_for_function("() => location.pathname.endsWith('/step_by_step')", timeout=30_000)
     wait_for_app(page)
