@@ -28,6 +28,16 @@ STATE = PageState("shapes", page={
     "unit_r": Setting(0, low=0, high=4096), "unit_c": Setting(0, low=0, high=4096),
     **{f + x: LIMITS[f] for f in FIELDS for x in SUFFIX}})
 PAGE = STATE.scope("page")
+# Figures shared by every session with the same settings (a class mostly starts from the same presets).
+windows = st.cache_resource(max_entries=64, show_spinner=False)(window_figures)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def field_figure(stack: str, field: int, unit: tuple[int, int]):
+    """The receptive-field picture of the stack written as `stack` (cached on that text)."""
+    shape, layers = stack_from_text(stack)
+    return receptive_field_figure(shape, plan(shape, layers), field, unit)
+
 EDITOR, BASE = PAGE.key("editor"), PAGE.key("base")
 PLAIN = {"displayModeBar": False}
 
@@ -64,7 +74,7 @@ def calculator() -> None:
     for axis, w in ((a, w) for a, w in zip(AXES[dims], worked) if w.note):
         st.info(f"**{axis}**: {w.note}")
     if op != "transposed":
-        for i, figure in enumerate(window_figures(per["len"], per["k"], per["s"], pads, per["d"], output, AXES[dims])):
+        for i, figure in enumerate(windows(per["len"], per["k"], per["s"], pads, per["d"], output, AXES[dims])):
             st.plotly_chart(figure, key=f"shapes_windows_{i}", config=PLAIN)
     left, right = st.columns(2)
     left.markdown("#### What padding keeps the size?" if op != "transposed" else "")
@@ -142,7 +152,7 @@ def results(shape: tuple, layers: tuple, steps: list) -> None:
             PAGE.clamp(n, 0, last)
             cell.number_input(f"{label} (0–{last})", 0, last, **PAGE.bind(n))
         try:
-            figure = receptive_field_figure(shape, steps, field, (PAGE.value("unit_r"), PAGE.value("unit_c")))
+            figure = field_figure(stack_to_text(shape, layers), field, (PAGE.value("unit_r"), PAGE.value("unit_c")))
             st.plotly_chart(figure, key="shapes_field", config=PLAIN)
         except ValueError as exc:
             st.info(f"No picture: {exc}.")
