@@ -83,7 +83,7 @@ def _reduce(x, op, k, s, d, out, scale=None):
     Works a block of output rows (first spatial axis) at a time, so what one axis leaves for
     the next stays in cache. ``np.add`` takes the last axis first: its loop over stride-`s`
     taps is fast, and it divides the data by the stride before the contiguous passes.
-    ``np.maximum``'s strided loop is about twice as slow, so max pooling takes the last
+    ``np.maximum``'s strided loop is over twice as slow, so max pooling takes the last
     axis last, when the data is smallest.
     """
     result = np.empty(x.shape[:2] + tuple(out), x.dtype)
