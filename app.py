@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-import widgets.process  # noqa: F401  (first: freezes the imports' objects, once per process)
+from widgets.process import after_run  # first: it freezes the imports' objects, once per process
 from widgets.navigation import PAGE_CONFIG, app_ran, pages
 
 st.set_page_config(**PAGE_CONFIG)
@@ -14,4 +14,7 @@ with st.sidebar:
     )
     st.caption("Every setting is in the page's link: copy it to share exactly what you see.")
 app_ran()
-page.run()
+try:
+    page.run()
+finally:
+    after_run()
