@@ -54,6 +54,12 @@ def build(operation: str, source: str, _x: np.ndarray, kernel: np.ndarray, bias:
                       image=image)
 
 
+@st.cache_resource(max_entries=24, show_spinner=False)
+def animated(settings: tuple, _scene: Scene, step: int, duration: int):
+    """The figure of `_scene`, named by the `settings` it was built from, at `step` (shared, like the scene)."""
+    return animation_figure(_scene, step, duration, MAX_FRAMES)
+
+
 def jump() -> None:
     """A click on a cell of the figure: go to the step that cell belongs to."""
     points = st.session_state[CHART].selection.points
@@ -104,8 +110,9 @@ try:
         region = tuple((r.start, r.stop) for r in patch_outputs(*geometry, shown.top, shown.patch))
         if any(start >= stop for start, stop in region):
             raise ValueError(f"the window spans more than the {shown.patch}-pixel patch; make the patch larger")
-    scene = build(operation, shown.source, shown.x, kernel, 0.0 if choice is None else choice.bias,
-                  tuple(args.values()), extra, region, shown.image)
+    settings = (operation, shown.source, kernel, 0.0 if choice is None else choice.bias, tuple(args.values()), extra,
+                region, shown.image)
+    scene = build(settings[0], settings[1], shown.x, *settings[2:])
 except (ValueError, TypeError) as exc:
     st.info(f"This setting can't be animated: {exc}")
     st.stop()
@@ -113,7 +120,7 @@ except (ValueError, TypeError) as exc:
 steps = len(scene.steps)
 current = PAGE.clamp("step", 1, steps) - 1
 duration = SPEEDS[PAGE.value("speed")]
-figure = animation_figure(scene, current, duration, MAX_FRAMES)
+figure = animated(settings, scene, current, duration)
 st.plotly_chart(figure, key=CHART, on_select=jump, selection_mode="points", theme=None,
                 config={"displayModeBar": False})
 for note in scene.notes:
