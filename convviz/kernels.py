@@ -276,6 +276,16 @@ def random_kernel(
     return np.random.default_rng(seed).uniform(-bound, bound, (rows, cols))
 
 
+def sums_to_zero(kernel: object) -> bool:
+    """Whether the weights cancel out (to rounding), so that no scaling makes them sum to 1.
+
+    >>> sums_to_zero([[-1, 0, 1]]), sums_to_zero([[1, 2, 1]]), sums_to_zero([[0, 0]])
+    (True, False, True)
+    """
+    k = validate_kernel(kernel)
+    return bool(abs(k.sum()) <= 1e-12 * np.abs(k).sum())
+
+
 def normalize_kernel(kernel: object) -> np.ndarray:
     """Divide by the sum, so the weights sum to 1 and flat regions keep their brightness.
 
@@ -291,12 +301,11 @@ def normalize_kernel(kernel: object) -> np.ndarray:
     ValueError: kernel sums to 0 (its weights cancel out), so no scaling makes it sum to 1; ...
     """
     k = validate_kernel(kernel)
-    total, absolute = k.sum(), np.abs(k).sum()
-    if abs(total) <= 1e-12 * absolute or absolute == 0:
+    if sums_to_zero(k):
         raise ValueError(f"kernel sums to 0 (its weights cancel out), so no scaling makes it "
-                         f"sum to 1; divide by its absolute sum {absolute:.3g} instead to "
+                         f"sum to 1; divide by its absolute sum {np.abs(k).sum():.3g} instead to "
                          f"compare strengths")
-    return k / total
+    return k / k.sum()
 
 
 def flip_kernel(kernel: object) -> np.ndarray:

@@ -371,3 +371,16 @@ def test_blurs_sum_to_one_at_every_shape(rows, cols, angle):
 def test_motion_blur_transposed_is_the_line_mirrored_about_the_diagonal(side, angle):
     np.testing.assert_allclose(make_kernel("motion blur", side, angle=angle).T,
                                make_kernel("motion blur", side, angle=90 - angle), atol=1e-9)
+
+
+def test_sums_to_zero_is_the_rule_normalise_refuses_by():
+    from convviz.kernels import sums_to_zero
+
+    for name in ("sobel_x", "laplacian_4_neighbour", "outline", "box_blur", "sharpen"):
+        k = make_kernel(name)
+        if sums_to_zero(k):
+            with pytest.raises(ValueError, match="sums to 0"):
+                normalize_kernel(k)
+        else:
+            assert normalize_kernel(k).sum() == pytest.approx(1)
+    assert sums_to_zero(np.zeros((3, 3)))

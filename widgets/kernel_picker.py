@@ -17,6 +17,7 @@ from convviz.drawing import kernel_from_drawing
 from convviz.figures.grids import kernel_html
 from convviz.kernels import (
     MAX_KERNEL_SIDE, PRESETS, describe_kernel, flip_kernel, make_kernel, normalize_kernel, random_kernel,
+    sums_to_zero,
 )
 from widgets.sketch import sketch
 from widgets.url_state import Scope, Setting, decode_weights, encode_weights
@@ -143,8 +144,7 @@ def kernel_picker(scope: Scope, bank: bool = True) -> KernelChoice | None:
 
 def _adjust(scope: Scope, name: str, kernel: np.ndarray) -> np.ndarray:
     """Normalise and flip on request, show the kernel, and offer its values for editing."""
-    total, absolute = float(kernel.sum()), float(np.abs(kernel).sum())
-    cancels = abs(total) <= 1e-12 * absolute or absolute == 0
+    cancels = sums_to_zero(kernel)
     st.toggle("Normalise to sum 1", disabled=cancels, **scope.bind("normalise"),
               help="This kernel sums to 0 (its weights cancel out), so no scaling makes it sum to 1."
               if cancels else "Divide every weight by the sum, so flat regions keep their brightness.")
