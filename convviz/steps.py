@@ -161,22 +161,24 @@ def patch_outputs(
 def patch_around(
     size: tuple[int, ...], kernel_size: tuple[int, ...], stride: tuple[int, ...], pads: tuple[tuple[int, int], ...],
     dilation: tuple[int, ...], output: tuple[int, ...], extent: int,
-) -> tuple[int, ...]:
-    """Top of the `extent`-wide patch that centres the window of `output` (per axis).
+) -> tuple[tuple[int, ...], int]:
+    """The `extent`-wide patch that centres the window of `output`: its top, and `output`'s step.
 
-    With ``extent`` at least the window's span, :func:`patch_outputs` of that patch holds
-    `output`.
+    The step counts from 1 over the outputs :func:`patch_outputs` finds in that patch, row by
+    row, as a walkthrough of the patch visits them. `extent` must be at least the window's span.
 
     >>> patch_around((10,), (3,), (1,), ((1, 1),), (1,), (5,), 5)
-    (3,)
-    >>> patch_outputs((10,), (3,), (1,), ((1, 1),), (1,), (3,), 5)
+    ((3,), 2)
+    >>> patch_outputs((10,), (3,), (1,), ((1, 1),), (1,), (3,), 5)      # outputs 4, 5, 6: 5 is step 2
     (range(4, 7),)
     """
     tops = []
     for n, k, s, (before, _), d, o in zip(size, kernel_size, stride, pads, dilation, output):
         start, span = o * s - before, d * (k - 1) + 1
         tops.append(min(max(start - (extent - span) // 2, 0), max(n - extent, 0)))
-    return tuple(tops)
+    region = patch_outputs(size, kernel_size, stride, pads, dilation, tuple(tops), extent)
+    step = int(np.ravel_multi_index([o - r.start for o, r in zip(output, region)], [len(r) for r in region])) + 1
+    return tuple(tops), step
 
 
 @dataclass(frozen=True)

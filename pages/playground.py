@@ -6,13 +6,14 @@ import numpy as np
 import streamlit as st
 
 from convviz.activations import ACTIVATIONS
+from convviz.arguments import effective_kernel_size
 from convviz.export import keras_code, pytorch_code
 from convviz.figures.grids import inspect_html
 from convviz.figures.playground import DISPLAYS, colour_map, image_figure, jpeg_uri
 from convviz.images import encode_png
 from convviz.layers import Activation, Conv, Pool
 from convviz.pipeline import POOLS, feature_maps, input_channels
-from convviz.steps import conv2d_steps, patch_around, patch_outputs
+from convviz.steps import conv2d_steps, patch_around
 from widgets.image_picker import IMAGE_SETTINGS, image_picker
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls
@@ -109,7 +110,8 @@ out_h, out_w = (w.value for w in result.conv_formulas)
 row, col = PAGE.clamp("row", 0, out_h - 1), PAGE.clamp("col", 0, out_w - 1)
 pooled = after[1] != "none"
 top, left = row * layer.stride[0] - pads[0][0], col * layer.stride[1] - pads[1][0]
-box = (top, left, top + layer.dilation[0] * (kshape[0] - 1), left + layer.dilation[1] * (kshape[1] - 1))
+span = effective_kernel_size(kshape, layer.dilation)
+box = (top, left, top + span[0] - 1, left + span[1] - 1)
 
 panels = results.columns(min(2, 1 + len(result.maps)), gap="medium")  # two wide: large enough to read
 panel_px = RESULTS_PX // len(panels)
@@ -146,18 +148,15 @@ else:
     steps = conv2d_steps(source, weights, choice.bias, region=(row, row + 1, col, col + 1), **conv_args)
     names = ("R", "G", "B") if source.shape[0] == 3 else ("luminance" if colour == "luminance" else "R",)
     st.html(inspect_html(steps, 0, 0, names, position=(row, col)))
-    extent = max(PATCH, *(d * (k - 1) + 1 for k, d in zip(kshape, layer.dilation)))
+    extent = max(PATCH, *span)
     if extent > MAX_PATCH:
         st.caption(f"The window spans {extent} pixels, more than Step by step's largest patch ({MAX_PATCH}).")
     else:
-        geometry = (x.shape[1:], kshape, layer.stride, pads, layer.dilation)
-        patch_top = patch_around(*geometry, (row, col), extent)
-        region = patch_outputs(*geometry, patch_top, extent)
-        step = (row - region[0].start) * len(region[1]) + col - region[1].start + 1
-        drawn = STATE.scope("kernel").value("kernel") == "drawn"
-        kernel = {"kernel": "custom", "weights": encode_weights(choice.kernels[0]), "normalise": "0", "flip": "0"}
+        patch_top, step = patch_around(x.shape[1:], kshape, layer.stride, pads, layer.dilation, (row, col), extent)
+        link = STATE.values("image", "kernel", "layer") | {
+            "grid": "image patch", "operation": "channels" if colour == "RGB kernel" else "convolution",
+            "patch": str(extent), "row": str(patch_top[0]), "col": str(patch_top[1]), "step": str(step)}
+        if link["kernel"] == "drawn":      # a drawing stays on this page: send its values
+            link |= {"kernel": "custom", "weights": encode_weights(choice.kernels[0]), "normalise": "0", "flip": "0"}
         st.page_link("pages/step_by_step.py", label="Step through this window, multiply by multiply →",
-                     icon=":material/footprint:", query_params=STATE.values("image", "kernel", "layer") | (
-                         kernel if drawn else {}) | {
-                         "grid": "image patch", "operation": "channels" if colour == "RGB kernel" else "convolution",
-                         "patch": str(extent), "row": str(patch_top[0]), "col": str(patch_top[1]), "step": str(step)})
+                     icon=":material/footprint:", query_params=link)

@@ -36,9 +36,9 @@ CHART = PAGE.key("chart")
 
 
 @st.cache_resource(max_entries=24, show_spinner="Laying out the steps…")
-def build(operation: str, source: str, _x: np.ndarray, kernel: np.ndarray, bias: float, layer: tuple, extra: tuple,
-          region: tuple | None, image: bool) -> Scene:
-    """The scene for these settings (read-only, so shared between sessions); `source` names `_x`."""
+def build(settings: tuple, _x: np.ndarray) -> Scene:
+    """The scene for these settings (read-only, so shared between sessions); settings[1] names `_x`."""
+    operation, _, kernel, bias, layer, extra, region, image = settings
     stride, padding, dilation, mode = layer
     if operation in ("convolution", "channels"):
         weight = np.stack([kernel] * len(_x))
@@ -112,7 +112,7 @@ try:
             raise ValueError(f"the window spans more than the {shown.patch}-pixel patch; make the patch larger")
     settings = (operation, shown.source, kernel, 0.0 if choice is None else choice.bias, tuple(args.values()), extra,
                 region, shown.image)
-    scene = build(settings[0], settings[1], shown.x, *settings[2:])
+    scene = build(settings, shown.x)
 except (ValueError, TypeError) as exc:
     st.info(f"This setting can't be animated: {exc}")
     st.stop()
