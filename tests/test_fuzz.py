@@ -591,35 +591,24 @@ def other_values() -> tuple[str, ...]:
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
-    """Where Markdown's inline code spans are in `text` (CommonMark: a closing run of as many backticks)."""
+    """Where Markdown's inline code spans are in `text` (CommonMark: a closing run of as many backticks).
+
+    An opening backtick after an odd number of backslashes is literal; inside a span nothing is escaped.
+    """
+    def opens(m: re.Match) -> int:
+        before = text[:m.start()]
+        return m.start() + (len(before) - len(before.rstrip("\\"))) % 2
+
+    runs = [(opens(m), m.start(), m.end()) for m in re.finditer("`+", text)]
     spans, i = [], 0
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] != "`":
+    while i < len(runs):
+        start, _, end = runs[i]
+        close = next((j for j in range(i + 1, len(runs)) if runs[j][2] - runs[j][1] == end - start), None)
+        if start == end or close is None:
             i += 1
             continue
-        run_end = i
-        while run_end < len(text) and text[run_end] == "`":
-            run_end += 1
-        run, k, close = run_end - i, run_end, None
-        while k < len(text):
-            if text[k] != "`":
-                k += 1
-                continue
-            m = k
-            while m < len(text) and text[m] == "`":
-                m += 1
-            if m - k == run:
-                close = k
-                break
-            k = m
-        if close is None:
-            i = run_end
-            continue
-        spans.append((i, close + run))
-        i = close + run
+        spans.append((start, runs[close][2]))
+        i = close + 1
     return spans
 
 
