@@ -13,7 +13,8 @@ from convviz.figures.playground import DISPLAYS, colour_map, image_figure, jpeg_
 from convviz.images import encode_png
 from convviz.layers import Activation, Conv, Pool
 from convviz.pipeline import POOLS, feature_maps, input_channels
-from convviz.steps import conv2d_steps, patch_around
+from convviz.patches import patch_around
+from convviz.steps import conv2d_steps
 from widgets.image_picker import IMAGE_SETTINGS, image_picker
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls

@@ -11,7 +11,7 @@ from convviz.figures.animation_pool import pool_scene
 from convviz.figures.animation_scene import Scene
 from convviz.figures.animation_transpose import transpose_scene
 from convviz.gif import MAX_GIF_STEPS, animated_gif, step_png
-from convviz.steps import patch_outputs
+from convviz.patches import patch_outputs
 from widgets.image_picker import IMAGE_SETTINGS
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls

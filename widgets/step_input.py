@@ -2,7 +2,7 @@
 
 A patch of an image keeps its place in the whole image: a convolution over it shows the
 outputs of the whole layer there, with the real neighbours around the patch (see
-:func:`convviz.steps.patch_outputs`). URL-backed through :data:`INPUT_SETTINGS`.
+:func:`convviz.patches.patch_outputs`). URL-backed through :data:`INPUT_SETTINGS`.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ def conv_scene(
     region : (rows, cols) of output positions, optional
         Only these outputs of the whole layer, over the part of the input their windows
         read: a patch of a large image with its real neighbours, numbered as in the whole
-        output (see :func:`convviz.steps.patch_outputs`).
+        output (see :func:`convviz.patches.patch_outputs`).
 
     Examples
     --------
