@@ -19,18 +19,21 @@ from widgets.image_picker import IMAGE_SETTINGS, image_picker
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls
 from widgets.navigation import require_app
+from widgets.presenter import PRESENT_SETTINGS, control_bar, presenting
 from widgets.step_input import MAX_PATCH
 from widgets.url_state import PageState, Setting, encode_weights
 
 require_app()
 RESULTS_PX = 620   # about how wide the results column is in a 1440-pixel window with the sidebar open
+SLIDE_PX = 1240, 440  # presenter mode at 1280×720: the page's width, and the image height that fits below the bar
 PATCH = 12         # pixels per side of the patch the step-by-step link opens
 _POOL_SIZE = Setting(2, low=1, high=8)
-STATE = PageState("playground", image=IMAGE_SETTINGS, kernel=KERNEL_SETTINGS, layer=LAYER_SETTINGS, page={
+STATE = PageState("playground", image=IMAGE_SETTINGS, kernel=KERNEL_SETTINGS, layer=LAYER_SETTINGS,
+                  present=PRESENT_SETTINGS, page={
     "activation": Setting("none", choices=tuple(ACTIVATIONS)), "pool": Setting("none", choices=POOLS),
     "pool_size": _POOL_SIZE, "pool_stride": _POOL_SIZE, "display": Setting("raw", choices=tuple(DISPLAYS)),
     "row": Setting(0, low=0, high=4096), "col": Setting(0, low=0, high=4096)})
-PAGE = STATE.scope("page")
+PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
 
 
 @st.cache_resource(max_entries=8, show_spinner="Convolving…")
@@ -54,11 +57,16 @@ def npy_bytes(array: np.ndarray) -> bytes:
 
 for notice in STATE.restore():
     st.warning(notice)
-st.title("Playground")
-st.caption("Pick an image and a kernel, set the layer, and see the feature map — every number explained.")
-
-controls, results = st.columns([1, 2.2], gap="large")
-t_image, t_kernel, t_layer = controls.tabs(["1 · Image", "2 · Kernel", "3 · Layer"])
+present = presenting(PRESENT)
+if not present:
+    st.title("Playground")
+    st.caption("Pick an image and a kernel, set the layer, and see the feature map — every number explained.")
+controls, results = (None, None) if present else st.columns([1, 2.2], gap="large")
+t_image, t_kernel, t_layer, *t_show = control_bar(PRESENT, ["1 · Image", "2 · Kernel", "3 · Layer"]
+                                                  + ["4 · Show"] * present, controls)
+results = results or st.container()
+head, *order = results.container(), results.container(), results.container()
+figures, details = order if present else order[::-1]    # a slide shows the figures first
 with t_image:
     picked = image_picker(STATE.scope("image"))
 with t_kernel:
@@ -86,11 +94,11 @@ try:
     pads = layer.per_side(x.shape[1:], kshape)
     result = run_layer(image_key, x, kernels, colour, choice.bias, tuple(conv_args.values()), after)
 except (ValueError, TypeError) as exc:
-    results.info(f"This layer can't be computed: {exc}")
+    head.info(f"This layer can't be computed: {exc}")
     st.stop()
 
-results.markdown("**Shapes:** " + " → ".join(f"{s.name} `{'×'.join(map(str, s.shape))}`" for s in result.stages))
-with results.expander("Output size, worked out", expanded=False):
+head.markdown("**Shapes:** " + " → ".join(f"{s.name} `{'×'.join(map(str, s.shape))}`" for s in result.stages))
+with details.expander("Output size, worked out", expanded=False):
     for axis, worked in zip(("height", "width"), result.conv_formulas):
         st.markdown(f"**{axis}:** {worked.text}" + (f"  \n{worked.note}" if worked.note else ""))
     for axis, worked in zip(("pooled height", "pooled width"), result.pool_formulas):
@@ -101,12 +109,12 @@ as_layers = [Conv(groups * len(choice.kernels), kshape, layer.stride, conv_args[
                   padding_mode=layer.padding_mode)]
 as_layers += [Activation(after[0])] if after[0] != "none" else []
 as_layers += [Pool(after[2], after[3], mode=after[1])] if after[1] != "none" else []
-with results.expander("This layer as PyTorch or Keras code"):
+with details.expander("This layer as PyTorch or Keras code"):
     torch_tab, keras_tab = st.tabs(["PyTorch", "Keras"])
     torch_tab.code(pytorch_code(x.shape, as_layers), language="python")
     keras_tab.code(keras_code(x.shape, as_layers), language="python")
-display = results.radio("Show feature maps as", tuple(DISPLAYS), horizontal=True, format_func=DISPLAYS.get,
-                        **PAGE.bind("display"))
+display = (t_show[0] if present else details).radio(
+    "Show feature maps as", tuple(DISPLAYS), horizontal=True, format_func=DISPLAYS.get, **PAGE.bind("display"))
 out_h, out_w = (w.value for w in result.conv_formulas)
 row, col = PAGE.clamp("row", 0, out_h - 1), PAGE.clamp("col", 0, out_w - 1)
 pooled = after[1] != "none"
@@ -114,8 +122,10 @@ top, left = row * layer.stride[0] - pads[0][0], col * layer.stride[1] - pads[1][
 span = effective_kernel_size(kshape, layer.dilation)
 box = (top, left, top + span[0] - 1, left + span[1] - 1)
 
-panels = results.columns(min(2, 1 + len(result.maps)), gap="medium")  # two wide: large enough to read
+panels = figures.columns(min(2, 1 + len(result.maps)), gap="medium")  # two wide: large enough to read
 panel_px = RESULTS_PX // len(panels)
+if present:
+    panel_px = min(SLIDE_PX[0] // len(panels), int(SLIDE_PX[1] * x.shape[2] / x.shape[1]) + 64)
 input_rgb = image.pixels if colour != "luminance" else np.repeat(x[0][..., None], 3, axis=-1)
 input_title = f"Input {'×'.join(map(str, x.shape))}"
 panels[0].plotly_chart(
@@ -154,7 +164,7 @@ else:
         st.caption(f"The window spans {extent} pixels, more than Step by step's largest patch ({MAX_PATCH}).")
     else:
         patch_top, step = patch_around(x.shape[1:], kshape, layer.stride, pads, layer.dilation, (row, col), extent)
-        link = STATE.values("image", "kernel", "layer") | {
+        link = STATE.values("image", "kernel", "layer", "present") | {
             "grid": "image patch", "operation": "channels" if colour == "RGB kernel" else "convolution",
             "patch": str(extent), "row": str(patch_top[0]), "col": str(patch_top[1]), "step": str(step)}
         if link["kernel"] == "drawn":      # a drawing stays on this page: send its values

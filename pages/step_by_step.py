@@ -16,6 +16,7 @@ from widgets.image_picker import IMAGE_SETTINGS
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls
 from widgets.navigation import require_app
+from widgets.presenter import PRESENT_SETTINGS, control_bar, presenting
 from widgets.step_input import INPUT_SETTINGS, step_input
 from widgets.stepper import stepper
 from widgets.url_state import PageState, Setting
@@ -26,13 +27,14 @@ OPERATIONS = {"convolution": "Convolution", "channels": "R, G, B channels", "max
 STATE = PageState(
     "step_by_step", image=IMAGE_SETTINGS, kernel=KERNEL_SETTINGS | {"kernel": KERNEL_SETTINGS["kernel"].but(
         default="vertical_edge")}, layer=LAYER_SETTINGS | {"padding": LAYER_SETTINGS["padding"].but(default="valid")},
-    input=INPUT_SETTINGS, page={
+    input=INPUT_SETTINGS, present=PRESENT_SETTINGS, page={
           "operation": Setting("convolution", choices=tuple(OPERATIONS)), "pool_size": Setting(2, low=1, high=8),
           "output_padding": Setting(0, low=0, high=7), "ceil_mode": Setting(False),
           "count_include_pad": Setting(True), "step": Setting(1, low=1, high=100_000),
           "speed": Setting("normal", choices=tuple(SPEEDS))})
-PAGE = STATE.scope("page")
+PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
 CHART = PAGE.key("chart")
+SIZES = {False: (960, None, True), True: (1240, 560, False)}  # the figure in the page, and on a 1280×720 slide
 
 
 @st.cache_resource(max_entries=24, show_spinner="Laying out the steps…")
@@ -55,9 +57,16 @@ def build(settings: tuple, _x: np.ndarray) -> Scene:
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
-def animated(settings: tuple, _scene: Scene, step: int, duration: int):
+def animated(settings: tuple, _scene: Scene, step: int, duration: int, size: tuple):
     """The figure of `_scene`, named by the `settings` it was built from, at `step` (shared, like the scene)."""
-    return animation_figure(_scene, step, duration, MAX_FRAMES)
+    return animation_figure(_scene, step, duration, MAX_FRAMES, *size)
+
+
+def faster(change: int) -> None:
+    """The + and − keys: the next speed up or down."""
+    names = tuple(SPEEDS)
+    at = names.index(PAGE.value("speed")) + change
+    PAGE.set("speed", names[min(max(at, 0), len(names) - 1)])
 
 
 def jump() -> None:
@@ -69,14 +78,17 @@ def jump() -> None:
 
 for notice in STATE.restore():
     st.warning(notice)
-st.title("Step by step")
-st.caption("The window slides, each kernel value meets the number under it, the products add up and one output "
-           "cell fills in. Press ▶ Play, drag the slider, or click an output cell. Close the sidebar to project.")
-operation = st.segmented_control("Animate", tuple(OPERATIONS), format_func=OPERATIONS.get, required=True,
-                                 **PAGE.bind("operation"))
+present = presenting(PRESENT)
+if not present:
+    st.title("Step by step")
+    st.caption("The window slides, each kernel value meets the number under it, the products add up and one output "
+               "cell fills in. Press ▶ Play (or Space), drag the slider, or click an output cell.")
+what = f"Animate: {OPERATIONS[PAGE.value('operation')]}"
+*t_what, t_input, t_kernel, t_layer = control_bar(PRESENT, [what] * present + ["1 · Input", "2 · Kernel", "3 · Layer"],
+                                                  st.sidebar)
+operation = (t_what[0] if present else st).segmented_control(
+    "Animate", tuple(OPERATIONS), format_func=OPERATIONS.get, required=True, **PAGE.bind("operation"))
 channels, convolving = (3 if operation == "channels" else 1), operation in ("convolution", "channels")
-with st.sidebar:
-    t_input, t_kernel, t_layer = st.tabs(["1 · Input", "2 · Kernel", "3 · Layer"])
 with t_input:
     shown = step_input(STATE.scope("input"), STATE.scope("image"), channels, whole=convolving)
 with t_kernel:
@@ -120,21 +132,22 @@ except (ValueError, TypeError) as exc:
 steps = len(scene.steps)
 current = PAGE.clamp("step", 1, steps) - 1
 duration = SPEEDS[PAGE.value("speed")]
-figure = animated(settings, scene, current, duration)
-st.plotly_chart(figure, key=CHART, on_select=jump, selection_mode="points", theme=None,
+figure = animated(settings, scene, current, duration, SIZES[present])
+st.plotly_chart(figure, key=CHART, on_select=jump, selection_mode="points",
                 config={"displayModeBar": False})
 for note in scene.notes:
     st.caption(note)
-bar = st.columns([2, 1.3, 2.2, 1.6, 1.6], vertical_alignment="bottom")
+bar = st.columns([3.4, 1.1, 1.9], vertical_alignment="bottom")
 with bar[0]:
-    stepper(PAGE.key("stepper"), CHART, current + 1, steps, lambda k: PAGE.set("step", k))
+    stepper(PAGE.key("stepper"), CHART, current + 1, steps, lambda k: PAGE.set("step", k), faster)
 bar[1].number_input(f"Step (of {steps})", 1, steps, **PAGE.bind("step"))
 bar[2].segmented_control("Speed when playing", tuple(SPEEDS), required=True, **PAGE.bind("speed"))
+saves = st.columns([1, 1, 2.5])
 shown = frame_range(steps, current, MAX_GIF_STEPS)
 name = f"{operation.replace(' ', '-')}-step"
 part = "" if len(shown) == steps else f" (steps {shown.start + 1}–{shown.stop})"
-bar[3].download_button("Animated GIF", lambda: animated_gif(scene, duration, steps=shown), f"{name}s.gif",
+saves[0].download_button("Animated GIF", lambda: animated_gif(scene, duration, steps=shown), f"{name}s.gif",
                        "image/gif", key=PAGE.key("gif"), on_click="ignore", icon=":material/download:",
                        help=f"One frame per step{part}, at least 1280 pixels wide, for slides.")
-bar[4].download_button("This step (PNG)", lambda: step_png(scene, current), f"{name}-{current + 1}.png",
+saves[1].download_button("This step (PNG)", lambda: step_png(scene, current), f"{name}-{current + 1}.png",
                        "image/png", key=PAGE.key("png"), on_click="ignore", icon=":material/download:")

@@ -1,16 +1,18 @@
-"""Back and Next for the step-by-step figure, stepping from where the browser has played to.
+"""Restart, Back, Play/Pause and Next for the step-by-step figure, and its keys.
 
-Play, pause and the slider run inside the figure, in the browser, so only the browser
-knows which step it shows. These buttons read it from the figure, show the neighbouring
-step at once, and tell the page. The page also hears when the figure comes to rest on a
+Playing and the slider run inside the figure, in the browser, so only the browser knows
+which step it shows. These buttons read it from the figure, show the neighbouring step at
+once, and tell the page. They are HTML buttons, so the keyboard reaches them, and the page
+answers keys too: Space plays or pauses, ← and → move one step, Home and End go to the
+first and last, + and − change the speed. The page also hears when the figure comes to rest on a
 step (a pause, the end of play, a slider move), so its step box, link and downloads
 follow. Written as an inline Streamlit component: HTML, CSS and a few lines of
 JavaScript, with no build step.
 
-The figure's own Play, Pause, Restart and slider only declare the animation each one runs
-(see :func:`convviz.figures.animation.animation_figure`); this component runs it. Plotly
+The figure's slider and its hidden Play and Restart menu buttons only declare the animation
+each one runs (see :func:`convviz.figures.animation.animation_figure`); this component runs it. Plotly
 rejects an animation's promise when a later one interrupts it, which is what Pause,
-Restart, the slider and Back/Next do, and Plotly's own buttons leave that promise
+Restart, the slider and Back/Next do, and Plotly's own buttons would leave that promise
 unhandled: an "Uncaught (in promise)" error on every press.
 
 The page is told a step only once the figure is at rest. Each new step rebuilds the
@@ -26,24 +28,28 @@ from collections.abc import Callable
 import streamlit as st
 
 _HTML = """
-<div class="stepper">
-  <button type="button" data-move="-1">◀ Back</button>
-  <button type="button" data-move="1">Next ▶</button>
+<div class="stepper" role="group" aria-label="Steps">
+  <button type="button" data-do="restart" title="Play from step 1">↺ Restart</button>
+  <button type="button" data-do="back" title="One step back (←)">◀ Back</button>
+  <button type="button" data-do="play" class="play" title="Play or pause (Space)">▶ Play</button>
+  <button type="button" data-do="next" title="One step on (→)">Next ▶</button>
 </div>
 """
 
 _CSS = """
-.stepper { display: flex; gap: .75rem; font-family: var(--st-font); }
-button { flex: 1; font: inherit; color: var(--st-text-color); min-height: 2.5rem; padding: .25rem .75rem;
-         cursor: pointer; background: white; border: 1px solid var(--st-border-color);
+.stepper { display: flex; flex-wrap: wrap; gap: .5rem; font-family: var(--st-font); }
+button { flex: 1 1 5.5rem; font: inherit; color: var(--st-text-color); min-height: 2.5rem; padding: .25rem .5rem;
+         cursor: pointer; background: transparent; border: 1px solid var(--st-border-color); white-space: nowrap;
          border-radius: var(--st-base-radius); }
+button.play { flex-basis: 7rem; font-weight: 600; border-color: var(--st-primary-color); }
 button:hover, button:focus-visible { border-color: var(--st-primary-color); color: var(--st-primary-color);
-                                     outline: none; }
+                                     outline: 2px solid var(--st-primary-color); outline-offset: 1px; }
 button:active { background: var(--st-primary-color); color: white; }
 """
 
 _JS = """
 const STILL = { mode: "immediate", frame: { duration: 0, redraw: true }, transition: { duration: 0 } };
+const TYPING = "input, textarea, select, [contenteditable=true], [role=slider], [role=combobox], [role=listbox]";
 
 // Plotly rejects an animation's promise, with no reason, when a later animation interrupts it.
 const run = (gd, method, args) =>
@@ -62,29 +68,68 @@ export default function ({ parentElement, data, setTriggerValue }) {
     if (step !== state.told) { state.told = step; setTriggerValue("step", step); }
   };
   state.rest = () => { clearTimeout(state.timer); state.timer = setTimeout(() => tell(shown()), 400); };
+  const play = parentElement.querySelector(".play");
+  const playing = (on) => { state.playing = on; play.textContent = on ? "❚❚ Pause" : "▶ Play"; };
+  playing(false);
 
-  for (const button of parentElement.querySelectorAll("button")) {
-    button.onclick = () => {
+  const go = (step) => {                   // show `step` at once, and tell the page
+    const gd = figure();
+    step = Math.min(Math.max(step, 1), data.steps);
+    const framed = gd && gd.layout.sliders && gd.layout.sliders[0].steps.some((k) => k.label === String(step));
+    if (window.Plotly && framed) run(gd, "animate", [[String(step - 1)], STILL]);
+    playing(false);
+    tell(step);
+  };
+  // The figure declares its Play and Restart (hidden menu buttons 0 and 2): run what they declare.
+  const start = (button) => {
+    const gd = figure();
+    if (!gd || !window.Plotly) return;
+    playing(true);
+    run(gd, "animate", gd.layout.updatemenus[0].buttons[button].args);
+  };
+  state.act = {
+    back: () => go(shown() - 1),
+    next: () => go(shown() + 1),
+    first: () => go(1),
+    last: () => go(data.steps),
+    play: () => {
+      if (!state.playing) return start(shown() >= data.steps ? 2 : 0);
       const gd = figure();
-      const step = Math.min(Math.max(shown() + Number(button.dataset.move), 1), data.steps);
-      const framed = gd && gd.layout.sliders && gd.layout.sliders[0].steps.some((k) => k.label === String(step));
-      if (window.Plotly && framed) run(gd, "animate", [[String(step - 1)], STILL]);
-      tell(step);
+      if (gd && window.Plotly) run(gd, "animate", [[null], STILL]);
+      playing(false);
+    },
+    restart: () => start(2),
+    faster: () => setTriggerValue("speed", 1),
+    slower: () => setTriggerValue("speed", -1),
+  };
+  for (const button of parentElement.querySelectorAll("button")) button.onclick = () => state.act[button.dataset.do]();
+
+  // Keys, once per page: Space play/pause, arrows one step, Home/End, + and − the speed.
+  const KEYS = { " ": "play", ArrowLeft: "back", ArrowRight: "next", Home: "first", End: "last",
+                 "+": "faster", "=": "faster", "-": "slower", "−": "slower" };
+  if (!state.keys) {
+    state.keys = (event) => {
+      const act = KEYS[event.key];
+      if (!act || event.altKey || event.ctrlKey || event.metaKey || !state.act) return;
+      if (event.target.closest && event.target.closest(TYPING)) return;
+      if (act === "play" && event.target.closest && event.target.closest("button, a, [role=button]")) return;
+      event.preventDefault();
+      state.act[act]();
     };
+    document.addEventListener("keydown", state.keys);
   }
 
-  // Run what the figure's buttons and slider declare, and hear when it comes to rest. Plotly
-  // reports rest ("plotly_animated") after a pause, the end of play and a slider move; a frame
-  // that starts before the page is told means it is playing again.
+  // Run what the slider declares, and hear when the figure comes to rest. Plotly reports rest
+  // ("plotly_animated") after a pause, the end of play and a slider move; a frame that starts
+  // before the page is told means it is playing again.
   state.bound = state.bound || new WeakSet();
   const bind = () => {                    // for a moment, the chart being replaced and its successor are both here
     for (const gd of document.querySelectorAll(`.st-key-${data.chart} .js-plotly-plot`)) {
       if (state.bound.has(gd) || !gd.on) continue;
       state.bound.add(gd);
-      gd.on("plotly_buttonclicked", ({ button }) => run(gd, button.method, button.args));
       gd.on("plotly_sliderchange", ({ step, interaction }) => { if (interaction) run(gd, step.method, step.args); });
       gd.on("plotly_animatingframe", () => clearTimeout(state.timer));
-      gd.on("plotly_animated", () => state.rest());
+      gd.on("plotly_animated", () => { playing(false); state.rest(); });
     }
   };
   // Streamlit replaces the chart whenever its figure changes. It calls this function again on every
@@ -93,22 +138,33 @@ export default function ({ parentElement, data, setTriggerValue }) {
   state.watch = new MutationObserver(bind);
   state.watch.observe(document.body, { childList: true, subtree: true });
   bind();
-  return () => state.watch.disconnect();
+  return () => {
+    state.watch.disconnect();
+    document.removeEventListener("keydown", state.keys);
+    state.keys = null;
+  };
 }
 """
 
 _stepper = st.components.v2.component("convviz_stepper", html=_HTML, css=_CSS, js=_JS)
 
 
-def stepper(key: str, chart: str, step: int, steps: int, on_step: Callable[[int], None]) -> None:
-    """Back and Next buttons for the animated figure whose widget key is `chart`.
+def stepper(key: str, chart: str, step: int, steps: int, on_step: Callable[[int], None],
+            on_speed: Callable[[int], None]) -> None:
+    """Restart, Back, Play/Pause and Next for the animated figure whose widget key is `chart`.
 
-    `on_step` receives the step (1 to `steps`) the browser moved to or came to rest on.
+    `on_step` receives the step (1 to `steps`) the browser moved to or came to rest on;
+    `on_speed` receives +1 or −1 when the + or − key asks for a faster or slower play.
     """
     def moved() -> None:
         target = getattr(st.session_state[key], "step", None)
         if target is not None:
             on_step(min(max(int(target), 1), steps))
 
+    def paced() -> None:
+        change = getattr(st.session_state[key], "speed", None)
+        if change in (1, -1):
+            on_speed(change)
+
     _stepper(key=key, data={"chart": chart.replace(".", "-"), "step": step, "steps": steps},
-             on_step_change=moved)
+             on_step_change=moved, on_speed_change=paced)

@@ -30,11 +30,13 @@ from .animation_frames import (
 )
 from .animation_scene import Scene, grid_scale
 from .animation_text import labels
-from .style import BLANK_FILL, CELL_FONT, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, WINDOW, WINDOW_FILL
+from .style import (
+    BLANK_FILL, CELL_FONT, CLEAR, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, TEMPLATE, WINDOW, WINDOW_FILL,
+)
 
 SPEEDS = {"slow": 1200, "normal": 600, "fast": 250}  #: milliseconds per step
 _STILL = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
-_LINE_PX, _FORMULA_PX, _TOP_PX, _BOTTOM_PX = 27, 23, 48, 96
+_LINE_PX, _FORMULA_PX, _TOP_PX, _BOTTOM_PX = 27, 23, 48, 64
 _SMALLEST_CELL_PX = 15
 
 
@@ -42,10 +44,10 @@ def text_px(labels: np.ndarray, cell_px: float) -> int:
     """Font size that fits the longest label in a cell (monospace digits are about 0.6 em wide).
 
     >>> text_px(np.array(["1", "−6"]), 60), text_px(np.array(["156.8"]), 30)
-    (20, 8)
+    (25, 8)
     """
     longest = max((len(t) for t in np.ravel(labels)), default=1)
-    return int(np.clip(min(cell_px * 0.36, cell_px * 0.8 / (0.6 * max(longest, 2))), 7, 20))
+    return int(np.clip(min(cell_px * 0.42, cell_px * 0.8 / (0.6 * max(longest, 2))), 7, 28))
 
 
 def _grid_traces(scene: Scene, cell_px: float) -> list[go.Heatmap]:
@@ -130,18 +132,18 @@ def _running_strip(scene: Scene, shown: range, cell_px: float) -> go.Scatter:
 
 
 def _controls(shown: range, step: int, steps: int, duration: int) -> dict:
-    """Play, pause and restart buttons and a slider over every step with a frame, drawn by Plotly.
+    """A slider over every step with a frame, and Play, Pause and Restart as hidden menu buttons.
 
-    Plotly only knows where it is once it has animated, so Play lists the frames from `step`
-    on; after a pause or a drag of the slider, ``fromcurrent`` carries on from there. Each
-    button and slider step only declares its animation (``execute=False``; see the module's
-    description).
+    The page's own buttons (:mod:`widgets.stepper`) run what the hidden ones declare, so
+    the keyboard reaches them. Plotly only knows where it is once it has animated, so Play
+    lists the frames from `step` on; after a pause or a drag of the slider, ``fromcurrent``
+    carries on from there. Each button and slider step only declares its animation
+    (``execute=False``; see the module's description).
     """
     play = {**_STILL, "fromcurrent": True, "frame": {"duration": duration, "redraw": True}}
     return dict(
         updatemenus=[dict(
-            type="buttons", direction="left", x=0, y=0, xanchor="left", yanchor="top", pad=dict(t=44, r=10),
-            showactive=False, font=dict(FONT, size=15), bgcolor="#f3f4f6", bordercolor="#d0d4da",
+            type="buttons", visible=False, showactive=False,
             buttons=[dict(label="▶ Play", method="animate", args=[[str(k) for k in range(step, shown.stop)], play],
                           execute=False),
                      dict(label="❚❚ Pause", method="animate", args=[[None], _STILL], execute=False),
@@ -149,9 +151,10 @@ def _controls(shown: range, step: int, steps: int, duration: int) -> dict:
                           execute=False)],
         )],
         sliders=[dict(
-            active=step - shown.start, x=0.3, len=0.7, y=0, yanchor="top", pad=dict(t=30, b=0),
+            active=step - shown.start, x=0, len=1, y=0, yanchor="top", pad=dict(t=30, b=0),
             steps=[dict(method="animate", label=str(k + 1), args=[[str(k)], _STILL], execute=False) for k in shown],
-            currentvalue=dict(prefix="Step ", suffix=f" of {steps}", font=dict(FONT, size=15), xanchor="left"),
+            currentvalue=dict(prefix="Step ", suffix=f" of {steps}", font=dict(FONT, size=15, color=MUTED),
+                              xanchor="left"),
             font=dict(color="rgba(0,0,0,0)", size=1), ticklen=0, minorticklen=0, tickcolor="rgba(0,0,0,0)",
             transition=dict(duration=0), bgcolor="#e9ecef", activebgcolor=WINDOW, bordercolor="#d0d4da",
         )],
@@ -159,7 +162,8 @@ def _controls(shown: range, step: int, steps: int, duration: int) -> dict:
 
 
 def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal"],
-                     max_frames: int = MAX_FRAMES) -> go.Figure:
+                     max_frames: int = MAX_FRAMES, width: int = 960, height: int | None = None,
+                     titled: bool = True) -> go.Figure:
     """The scene as a Plotly figure showing `step`, with one frame per step to play.
 
     Parameters
@@ -172,6 +176,11 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
     max_frames : int
         Above this many steps only `max_frames` steps around `step` get frames, and a
         note says which (keeps the page's payload near a megabyte).
+    width, height : int
+        About how many pixels wide the figure will be on screen, and at most how tall it may
+        be (``None``: as tall as cells `width` allows need). Cells and numbers are sized to fit.
+    titled : bool
+        Whether the scene's title heads the figure (a slide names it elsewhere, and needs the room).
 
     Notes
     -----
@@ -181,9 +190,13 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
     n = len(scene.steps)
     step = min(max(step, 0), n - 1)
     rows, cols = scene.board
-    cell_px = float(np.clip(960 / cols, 6, 64))
     shown = frame_range(n, step, max_frames)
     words_px = max(len(scene.steps[k].lines) for k in shown) * _LINE_PX + len(scene.formula) * _FORMULA_PX + 30
+    top_px = _TOP_PX if titled else 12
+    cell_px = width / cols
+    if height is not None:
+        cell_px = min(cell_px, (height - top_px - _BOTTOM_PX - words_px) / rows)
+    cell_px = float(np.clip(cell_px, 6, 80))
     board_px = rows * cell_px
     split, gap = words_px / (board_px + words_px), 16 / (board_px + words_px)
 
@@ -211,7 +224,7 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
     add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=4), **_on(*MOVED["current"]),
                    **outline(cell_rects(scene.steps[0].current), 0.56)))
     add(go.Scatter(x=[0], y=[1], mode="text", textposition="bottom right", xaxis="x2", yaxis="y2", cliponaxis=False,
-                   textfont=dict(FONT, size=19), unselected=dict(textfont=dict(color=INK)), **now.pop(0)), moves=True)
+                   textfont=dict(FONT, size=19), **now.pop(0)), moves=True)
     fig.update_traces(hoverinfo="skip", selector=dict(type="scatter"))
     add(_click_layer(scene, cell_px))
     fig.frames = [go.Frame(name=str(k), data=dynamic_data(scene, k), traces=moving, layout=dynamic_layout(scene, k))
@@ -231,9 +244,10 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
     fig.update_layout({STRIP: dict(overlaying="y", **overlay)})
     fig.update_layout(dynamic_layout(scene, step))
     fig.update_layout(
-        height=int(_TOP_PX + board_px + words_px + _BOTTOM_PX), margin=dict(l=8, r=8, t=_TOP_PX, b=_BOTTOM_PX),
-        template="none", font=FONT, plot_bgcolor="white", paper_bgcolor="white", showlegend=False,
-        title=dict(text=scene.title, x=0.005, xanchor="left", y=0.995, yanchor="top", font=dict(FONT, size=18)),
+        height=int(top_px + board_px + words_px + _BOTTOM_PX), margin=dict(l=8, r=8, t=top_px, b=_BOTTOM_PX),
+        template=TEMPLATE, font=FONT, plot_bgcolor=CLEAR, paper_bgcolor=CLEAR, showlegend=False,
+        title=dict(text=scene.title if titled else "", x=0.005, xanchor="left", y=0.995, yanchor="top",
+                   font=dict(FONT, size=18)),
         xaxis=dict(range=x_range, visible=False, fixedrange=True, constrain="domain", constraintoward="left"),
         yaxis=dict(range=y_range, visible=False, fixedrange=True, scaleanchor="x", constrain="domain",
                    constraintoward="top", domain=[split, 1]),

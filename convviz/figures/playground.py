@@ -19,7 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from .style import DIVERGING, FONT, GREY_SCALE, TEMPLATE, WINDOW, colour_lut
+from .style import CLEAR, DIVERGING, FONT, GREY_SCALE, TEMPLATE, WINDOW, colour_lut
 
 DISPLAYS = {
     "raw": "raw values, colour bar centred on 0",
@@ -129,7 +129,7 @@ def image_figure(uri: str, shape: tuple[int, int], title: str, colourbar: dict |
     height = int(np.clip(inner, 160, 560)) + _MARGIN["t"] + _MARGIN["b"]
     fig.update_layout(title=dict(text=title, x=0, xanchor="left", font=dict(size=17)), font=FONT, template=TEMPLATE,
                       height=height, margin=dict(_MARGIN, autoexpand=False),
-                      plot_bgcolor="white", paper_bgcolor="white")
+                      plot_bgcolor=CLEAR, paper_bgcolor=CLEAR)
     fig.update_xaxes(range=[-0.5, cols - 0.5], showgrid=False, zeroline=False, constrain="domain")
     fig.update_yaxes(range=[rows - 0.5, -0.5], showgrid=False, zeroline=False, scaleanchor="x", constrain="domain",
                      constraintoward="top")

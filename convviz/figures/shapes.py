@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..layers import FUNCTIONS, Step, contributing_units, kind
-from .style import FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, TEMPLATE, WINDOW
+from .style import CLEAR, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, TEMPLATE, WINDOW
 
 EMPTY, PADDING, READ, UNREAD, TAP, GAP = range(6)
 INPUT = "#c9dcf2"        # pale blue: clearly not the grey of padding, even on a washed-out projector
@@ -67,7 +67,7 @@ def _legend(fig: go.Figure, entries: Sequence[tuple[str, str]], symbol: str = "s
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left", font=dict(size=18)), font=FONT, height=height, template=TEMPLATE,
-        margin=dict(l=10, r=10, t=90 if title else 50, b=10), plot_bgcolor="white", paper_bgcolor="white",
+        margin=dict(l=10, r=10, t=90 if title else 50, b=10), plot_bgcolor=CLEAR, paper_bgcolor=CLEAR,
         legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=15)),
     )
     fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=False, ticks="", constrain="domain")

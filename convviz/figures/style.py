@@ -14,7 +14,8 @@ from plotly.colors import sample_colorscale
 # Figures shown with Streamlit's theme leave Plotly's default template out: Streamlit replaces it
 # in the browser anyway, and it is about 6.5 kB of JSON in every chart of every rerun.
 TEMPLATE = "none"
-FONT = dict(family="Inter, 'Source Sans Pro', 'DejaVu Sans', sans-serif", size=16, color="#1f2430")
+# No colour: text outside the cells takes the colour of the viewer's theme, light or dark.
+FONT = dict(family="Inter, 'Source Sans Pro', 'DejaVu Sans', sans-serif", size=16)
 CELL_FONT = dict(family="'DejaVu Sans Mono', 'Source Code Pro', monospace", size=16)
 GREY_SCALE = "gray"
 # A diverging scale centred on 0: blue for negative, white for 0, red for positive. Chosen
@@ -23,8 +24,9 @@ DIVERGING = "RdBu_r"
 PADDING_FILL = "#e4e6eb"
 WINDOW = "#f08c00"          # the kernel window / current tap
 HIGHLIGHT = "#2f9e44"       # the output cell being computed
-INK = "#1f2430"
-MUTED = "#6b7280"
+INK = "#1f2430"             # text on the pale cells, in either theme
+MUTED = "#7c828d"           # secondary text, legible on light and dark backgrounds alike
+CLEAR = "rgba(0,0,0,0)"     # figure backgrounds: the page's own colour shows through
 
 
 def colour_lut(scale: str) -> np.ndarray:

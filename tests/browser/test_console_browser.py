@@ -15,7 +15,7 @@ from conftest import assert_no_exception, playwright_api, wait_for_app
 
 expect = playwright_api.expect
 
-CHART = "[data-testid='stPlotlyChart']:has(.updatemenu-container)"
+CHART = "[data-testid='stPlotlyChart']:has(.slider-container)"
 SLIDER_LABEL = f"{CHART} .slider-container text.slider-label"
 STEP_BOX = "input[aria-label='Step (of 9)']"
 
@@ -82,7 +82,7 @@ def _page_follows(page, step: int) -> None:
 
 
 def _press(page, label: str) -> None:
-    page.locator(CHART).get_by_text(label, exact=True).click()
+    page.get_by_role("button", name=label, exact=True).click()
 
 
 def _drag_slider_to(page, step: int) -> None:

@@ -10,7 +10,7 @@ from PIL import Image
 
 expect = playwright_api.expect
 
-CHART = "[data-testid='stPlotlyChart']:has(.updatemenu-container)"
+CHART = "[data-testid='stPlotlyChart']:has(.slider-container)"
 SLIDER_LABEL = f"{CHART} .slider-container text.slider-label"
 
 
