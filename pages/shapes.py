@@ -14,6 +14,7 @@ from convviz.records import (
 )
 from convviz.solvers import OPERATIONS, explain_output_size, input_sizes, output_size, same_padding
 from widgets.navigation import require_app
+from widgets.presenter import PRESENT_SETTINGS, control_bar, presenting
 from widgets.url_state import PageState, Setting, quoted
 
 require_app()
@@ -21,13 +22,13 @@ AXES, SUFFIX = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}, ("", "_2", "_3")
 FIELDS = {"len": "input size", "k": "kernel", "s": "stride", "p": "padding", "d": "dilation", "opad": "output_padding"}
 LIMITS = {"len": Setting(32, low=1, high=4096), "k": Setting(5, low=1, high=64), "s": Setting(1, low=1, high=64),
           "p": Setting(0, low=0, high=64), "d": Setting(1, low=1, high=64), "opad": Setting(0, low=0, high=63)}
-STATE = PageState("shapes", page={
+STATE = PageState("shapes", present=PRESENT_SETTINGS, page={
     "dims": Setting(2, choices=(1, 2, 3)), "op": Setting("convolution", choices=OPERATIONS),
     "pad_as": Setting("amount", choices=("amount", *PADDING_WORDS)), "ceil": Setting(False),
     "preset": Setting(next(iter(PRESETS)), choices=tuple(PRESETS)), "stack": Setting(""),
     "unit_r": Setting(0, low=0, high=4096), "unit_c": Setting(0, low=0, high=4096),
     **{f + x: LIMITS[f] for f in FIELDS for x in SUFFIX}})
-PAGE = STATE.scope("page")
+PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
 # Figures shared by every session with the same settings (a class mostly starts from the same presets).
 windows = st.cache_resource(max_entries=64, show_spinner=False)(window_figures)
 
@@ -168,8 +169,10 @@ def results(shape: tuple, layers: tuple, steps: list) -> None:
 
 for notice in STATE.restore():
     st.warning(notice)
-st.title("Shape arithmetic")
-st.caption("Why 32 becomes 28, what “same” means at stride 2, and how far one unit of a network sees.")
+control_bar(PRESENT, [])
+if not presenting(PRESENT):
+    st.title("Shape arithmetic")
+    st.caption("Why 32 becomes 28, what “same” means at stride 2, and how far one unit of a network sees.")
 size_tab, stack_tab = st.tabs(["Output size", "Layer stack"])
 with size_tab:
     calculator()

@@ -8,7 +8,8 @@ tabs where the page puts them. Either way the controls keep their keys and value
 
 "Copy link for the class" copies the page's link, every setting in it, with ``present=1``.
 It runs in the browser: the link is the one in the address bar, whatever host the class
-reached the server by.
+reached the server by. The same component, on every page, keeps chart toolbars out of the
+keyboard's tab order.
 """
 
 from __future__ import annotations
@@ -62,6 +63,15 @@ export default function ({ parentElement, data }) {
     box.remove();
     if (copied) said("Copied ✓"); else window.prompt("The link for the class:", link);
   };
+  // Chart toolbars are for the mouse: keep their eight buttons per chart out of the tab order.
+  if (!window.convvizToolbars) {
+    const quiet = () => {
+      for (const b of document.querySelectorAll(".modebar-btn:not([tabindex='-1'])")) b.setAttribute("tabindex", "-1");
+    };
+    window.convvizToolbars = new MutationObserver(quiet);
+    window.convvizToolbars.observe(document.body, { childList: true, subtree: true });
+    quiet();
+  }
 }
 """
 
@@ -84,9 +94,9 @@ def control_bar(scope: Scope, labels: Sequence[str], parent: DeltaGenerator | No
     if not presenting(scope):
         with st.sidebar:
             _switch(scope)
-        return list((parent or st).tabs(list(labels)))
+        return list((parent or st).tabs(list(labels))) if labels else []
     st.html(_SLIDE_CSS)
-    cells = st.columns([1.15] * len(labels) + [1.1, 1.6], vertical_alignment="center")
+    cells = st.columns(([1.15] * len(labels) or [4.6]) + [1.1, 1.6], vertical_alignment="center")
     groups = [cell.popover(label, use_container_width=True) for cell, label in zip(cells, labels)]
     with cells[-2]:
         _switch(scope)

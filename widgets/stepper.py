@@ -127,6 +127,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
     for (const gd of document.querySelectorAll(`.st-key-${data.chart} .js-plotly-plot`)) {
       if (state.bound.has(gd) || !gd.on) continue;
       state.bound.add(gd);
+      playing(false);                     // a new chart is at rest: a play on the one it replaced is over
       gd.on("plotly_sliderchange", ({ step, interaction }) => { if (interaction) run(gd, step.method, step.args); });
       gd.on("plotly_animatingframe", () => clearTimeout(state.timer));
       gd.on("plotly_animated", () => { playing(false); state.rest(); });

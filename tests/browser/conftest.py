@@ -21,6 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "tests" / "output" / "screenshots"
+CHART_SELECTOR = "[data-testid='stPlotlyChart']"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -107,8 +108,8 @@ def assert_no_exception(pg) -> None:
     assert boxes.count() == 0, boxes.first.inner_text()
 
 
-def screenshot(pg, name: str) -> Path:
+def screenshot(pg, name: str, full_page: bool = True) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    pg.screenshot(path=str(path), full_page=True)
+    pg.screenshot(path=str(path), full_page=full_page)
     return path
