@@ -147,6 +147,16 @@ export default function ({ parentElement, data, setTriggerValue }) {
 }
 """
 
+# On a phone the grids would shrink until their numbers overlap: below this width the figure
+# keeps it and pans sideways inside its own box, and the page itself never scrolls sideways.
+_NARROWEST_PX = 660
+_NARROW_CSS = """<style>
+@media (max-width: {px}px) {{
+  .st-key-{chart} {{ overflow-x: auto; }}
+  .st-key-{chart} > [data-testid="stFullScreenFrame"] {{ min-width: {px}px; }}
+}}
+</style>"""
+
 _stepper = st.components.v2.component("convviz_stepper", html=_HTML, css=_CSS, js=_JS)
 
 
@@ -167,5 +177,7 @@ def stepper(key: str, chart: str, step: int, steps: int, on_step: Callable[[int]
         if change in (1, -1):
             on_speed(change)
 
-    _stepper(key=key, data={"chart": chart.replace(".", "-"), "step": step, "steps": steps},
+    css_key = chart.replace(".", "-")
+    st.html(_NARROW_CSS.format(px=_NARROWEST_PX, chart=css_key))
+    _stepper(key=key, data={"chart": css_key, "step": step, "steps": steps},
              on_step_change=moved, on_speed_change=paced)
