@@ -75,17 +75,23 @@ def colour_map(fmap: np.ndarray, display: str) -> tuple[np.ndarray, dict | None]
     return np.ascontiguousarray(rgb), None if colour else {"range": (lo, hi), "scale": GREY_SCALE}
 
 
-def jpeg_uri(rgb: np.ndarray, max_side: int = 800, quality: int = 85) -> str:
+def jpeg_uri(rgb: np.ndarray, max_side: int = 800, quality: int = 80) -> str:
     """A data URI of `rgb` as JPEG, reduced so its longest side is at most `max_side`.
+
+    A grey image (three equal channels) is stored as one channel. Colour is stored at half
+    resolution (4:2:0), as photos are: a feature map shows on screen at well under its own
+    size, and this halves what every rerun sends (a 512-pixel Sobel map: 80 → 45 kB).
 
     >>> jpeg_uri(np.zeros((4, 4, 3), np.uint8)).startswith("data:image/jpeg;base64,")
     True
     """
-    im = Image.fromarray(np.asarray(rgb, dtype=np.uint8))
+    rgb = np.asarray(rgb, dtype=np.uint8)
+    grey = rgb.ndim == 3 and bool((rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 1] == rgb[..., 2]).all())
+    im = Image.fromarray(rgb[..., 0] if grey else rgb)
     if max(im.size) > max_side:
         im.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
     buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=quality, subsampling=0)
+    im.save(buf, "JPEG", quality=quality, subsampling=2)
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
