@@ -20,6 +20,7 @@ from .conv import (
 )
 from .fft import FFT_PADDING_MODES, fft_conv2d, flip_kernel
 from .formulas import Worked
+from .geometry import Geometry, conv_geometry, pool_geometry
 from .matrix import MAX_DENSE_CELLS, conv_matrix, conv_matrix_dense, transpose_output_padding
 from .padding import pad, source_index
 from .pooling import (
@@ -30,20 +31,26 @@ from .quantize import (
     ErrorStats, Quantized, dequantize, integer_conv2d, max_level, prune, quantization_error, quantize,
     quantized_conv2d,
 )
-from .steps import ConvSteps, PoolSteps, TransposeSteps, conv2d_steps, conv_transpose2d_steps, pool2d_steps
+from .steps import (
+    ConvSteps, PoolSteps, TransposeSteps, conv1d_steps, conv2d_steps, conv3d_steps, conv_transpose2d_steps,
+    pool1d_steps, pool2d_steps, pool3d_steps,
+)
+from .steps_nd import ConvStepsND, PoolStepsND
 from .unfold import fold, unfold
 
 __all__ = [
-    "ACTIVATIONS", "ConvSteps", "ErrorStats", "FFT_PADDING_MODES", "Field", "MAX_DENSE_CELLS",
-    "PoolSteps", "Quantized", "TransposeSteps", "Worked", "avg_pool1d", "avg_pool2d", "avg_pool3d",
-    "conv1d", "conv2d", "conv2d_steps", "conv3d", "conv_mac_count", "conv_matrix",
+    "ACTIVATIONS", "ConvSteps", "ConvStepsND", "ErrorStats", "FFT_PADDING_MODES", "Field",
+    "Geometry", "MAX_DENSE_CELLS", "PoolSteps", "PoolStepsND", "Quantized", "TransposeSteps",
+    "Worked", "avg_pool1d", "avg_pool2d", "avg_pool3d", "conv1d", "conv1d_steps", "conv2d",
+    "conv2d_steps", "conv3d", "conv3d_steps", "conv_geometry", "conv_mac_count", "conv_matrix",
     "conv_matrix_dense", "conv_output_size", "conv_parameter_count", "conv_transpose1d",
     "conv_transpose2d", "conv_transpose2d_steps", "conv_transpose3d", "conv_transpose_output_size",
     "dequantize", "effective_kernel_size", "explain_conv_output_size",
     "explain_conv_transpose_output_size", "explain_pool_output_size", "fft_conv2d", "flip_kernel",
     "fold", "global_avg_pool", "global_max_pool", "integer_conv2d", "leaky_relu", "max_level",
-    "max_pool1d", "max_pool2d", "max_pool3d", "pad", "padding_per_side", "pool2d_steps",
-    "pool_output_size", "prune", "quantization_error", "quantize", "quantized_conv2d",
-    "receptive_field", "relu", "sigmoid", "source_index", "tanh", "transpose_output_padding",
-    "true_conv1d", "true_conv2d", "true_conv3d", "unfold",
+    "max_pool1d", "max_pool2d", "max_pool3d", "pad", "padding_per_side", "pool1d_steps",
+    "pool2d_steps", "pool3d_steps", "pool_geometry", "pool_output_size", "prune",
+    "quantization_error", "quantize", "quantized_conv2d", "receptive_field", "relu", "sigmoid",
+    "source_index", "tanh", "transpose_output_padding", "true_conv1d", "true_conv2d", "true_conv3d",
+    "unfold",
 ]

@@ -2,7 +2,12 @@
 
 Everything is vectorised over all output positions, so an animation or a "click a cell"
 view is a lookup. The sums are checked against the engine in the tests: they are the
-numbers :func:`convviz.conv.conv2d` and the pooling functions return.
+numbers :func:`convviz.conv.conv1d` … ``conv3d`` and the pooling functions return.
+
+One implementation serves every number of axes (:mod:`convviz.steps_nd`, over a
+:class:`~convviz.geometry.Geometry` resolved once here). The 2-D results keep the names a
+picture of rows and columns reads best (``rows``, ``cols``); 1-D and 3-D results name the
+coordinates per axis (``positions``).
 
 Examples
 --------
@@ -10,34 +15,41 @@ Examples
 >>> s = conv2d_steps(x, [[1, 0, -1]] * 3)
 >>> s.sums[0, 0], s.products[0, 0, 0, 0].tolist()
 (np.float64(-6.0), [1.0, 0.0, -3.0])
+>>> conv1d_steps([1, 2, 3, 4], [1, -1], padding=((1, 0),)).sums.tolist()
+[-1.0, -1.0, -1.0, -1.0]
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .arguments import (
-    IntOrTuple, Padding, as_float_array, check_finite, check_mode_padding, check_padding_mode,
-    padding_per_side, per_axis,
-)
-from .arithmetic import conv_output_size, conv_transpose_output_size, pool_output_size
-from .padding import source_index
+from .arguments import IntOrTuple, Padding, check_finite, per_axis
+from .arithmetic import conv_transpose_output_size
+from .geometry import conv_geometry, pool_geometry
+from .steps_nd import ConvStepsND, PoolStepsND, as_channels, conv_steps, pool_steps
 
 
-def _as_channels(x: object, name: str) -> np.ndarray:
-    a = as_float_array(x, name)
-    if a.ndim == 2:
-        a = a[None]
-    if a.ndim != 3 or 0 in a.shape:
-        raise ValueError(f"{name} must be (H, W) or (C, H, W) with no empty axis, got shape {a.shape}")
-    return a
+def _conv(x: object, weight: object, bias: float, stride: IntOrTuple, padding: Padding, dilation: IntOrTuple,
+          padding_mode: str, region: Sequence[int] | None, spatial: int) -> ConvStepsND:
+    a = as_channels(x, "x", spatial)
+    w = as_channels(weight, "weight", spatial)
+    check_finite(w, "weight")
+    if w.shape[0] != a.shape[0]:
+        raise ValueError(f"weight has {w.shape[0]} channel slices but x has {a.shape[0]} channels")
+    geometry = conv_geometry(a.shape[1:], w.shape[1:], stride, padding, dilation, padding_mode)
+    return conv_steps(a, w, bias, geometry, region)
 
 
-def _taps(out: int, kernel: int, stride: int, dilation: int, before: int) -> np.ndarray:
-    """Input coordinate of tap ``t`` at output ``o``, shape (out, kernel)."""
-    return np.arange(out)[:, None] * stride + np.arange(kernel)[None, :] * dilation - before
+def _pool(x: object, kernel_size: IntOrTuple, stride: IntOrTuple | None, padding: IntOrTuple, dilation: IntOrTuple,
+          ceil_mode: bool, kind: str, count_include_pad: bool, spatial: int) -> PoolStepsND:
+    a = as_channels(x, "x", spatial)
+    if a.shape[0] != 1:
+        raise ValueError(f"pool{spatial}d_steps takes one channel, got {a.shape[0]}")
+    geometry = pool_geometry(a.shape[1:], kernel_size, stride, padding, dilation, ceil_mode, kind)
+    return pool_steps(a[0], geometry, kind, count_include_pad)
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,38 @@ class ConvSteps:
     pads: tuple[tuple[int, int], tuple[int, int]]
 
 
+def conv1d_steps(
+    x: object, weight: object, bias: float = 0.0, stride: IntOrTuple = 1, padding: Padding = 0,
+    dilation: IntOrTuple = 1, padding_mode: str = "zeros", region: tuple[int, int] | None = None,
+) -> ConvStepsND:
+    """Every tap of a 1-D cross-correlation with one output channel.
+
+    Parameters
+    ----------
+    x : array (L,) or (C, L)
+        A sequence, or C channels of one (an embedded sentence is ``(dimensions, words)``).
+    weight : array (K,) or (C, K)
+    bias, stride, padding, dilation, padding_mode
+        As in :func:`convviz.conv.conv1d`; padding may be per side, ``((before, after),)``.
+    region : (start, stop), optional
+        Only these output positions (half-open), e.g. a stretch of a long signal.
+
+    Returns
+    -------
+    ConvStepsND
+        ``positions[0]`` is ``(OL, K)``; ``values`` and ``products`` are ``(C, OL, K)``.
+
+    Examples
+    --------
+    >>> s = conv1d_steps([1.0, 2.0, 3.0], [1.0, 1.0], padding=1, padding_mode="replicate")
+    >>> s.values[0].tolist(), s.sums.tolist()
+    ([[1.0, 1.0], [1.0, 2.0], [2.0, 3.0], [3.0, 3.0]], [2.0, 3.0, 5.0, 6.0])
+    >>> s.padded[0].tolist(), s.geometry.worked[0].value
+    ([True, False], 4)
+    """
+    return _conv(x, weight, bias, stride, padding, dilation, padding_mode, region, 1)
+
+
 def conv2d_steps(
     x: object, weight: object, bias: float = 0.0, stride: IntOrTuple = 1, padding: Padding = 0,
     dilation: IntOrTuple = 1, padding_mode: str = "zeros", region: tuple[int, int, int, int] | None = None,
@@ -103,33 +147,24 @@ def conv2d_steps(
     >>> conv2d_steps(np.ones((3, 3)), np.ones((2, 2)), padding=1, region=(1, 2, 1, 3)).sums.tolist()
     [[4.0, 4.0]]
     """
-    a = _as_channels(x, "x")
-    w = _as_channels(weight, "weight")
-    check_finite(w, "weight")
-    if w.shape[0] != a.shape[0]:
-        raise ValueError(f"weight has {w.shape[0]} channel slices but x has {a.shape[0]} channels")
-    kernel, size = w.shape[1:], a.shape[1:]
-    s = per_axis(stride, 2, "stride", minimum=1)
-    d = per_axis(dilation, 2, "dilation", minimum=1)
-    pads = padding_per_side(padding, kernel, s, d)
-    check_padding_mode(padding_mode)
-    out = conv_output_size(size, kernel, s, pads, d)
-    check_mode_padding(pads, size, padding_mode)
-    r = _taps(out[0], kernel[0], s[0], d[0], pads[0][0])
-    c = _taps(out[1], kernel[1], s[1], d[1], pads[1][0])
-    if region is not None:
-        r0, r1, c0, c1 = (int(v) for v in region)
-        if not (0 <= r0 < r1 <= out[0] and 0 <= c0 < c1 <= out[1]):
-            raise ValueError(f"region {tuple(region)} must lie inside the output, which is {out[0]}×{out[1]}")
-        r, c, out = r[r0:r1], c[c0:c1], (r1 - r0, c1 - c0)
-    rows = np.broadcast_to(r[:, None, :, None], (out[0], out[1], kernel[0], kernel[1]))
-    cols = np.broadcast_to(c[None, :, None, :], rows.shape)
-    src_r, src_c = source_index(rows, size[0], padding_mode), source_index(cols, size[1], padding_mode)
-    padded = (rows < 0) | (rows >= size[0]) | (cols < 0) | (cols >= size[1])
-    values = np.where((src_r >= 0) & (src_c >= 0), a[:, np.maximum(src_r, 0), np.maximum(src_c, 0)], 0.0)
-    products = values * w[:, None, None]
-    partial = products.sum(axis=(3, 4))
-    return ConvSteps(rows, cols, padded, values, w, products, partial, float(bias), partial.sum(0) + bias, pads)
+    s = _conv(x, weight, bias, stride, padding, dilation, padding_mode, region, 2)
+    return ConvSteps(*s.positions, s.padded, s.values, s.weights, s.products, s.partial_sums, s.bias, s.sums, s.pads)
+
+
+def conv3d_steps(
+    x: object, weight: object, bias: float = 0.0, stride: IntOrTuple = 1, padding: Padding = 0,
+    dilation: IntOrTuple = 1, padding_mode: str = "zeros", region: Sequence[int] | None = None,
+) -> ConvStepsND:
+    """Every tap of a 3-D cross-correlation with one output channel; see :func:`conv1d_steps`.
+
+    `x` is ``(D, H, W)`` or ``(C, D, H, W)``, `weight` ``(KD, KH, KW)`` or ``(C, KD, KH, KW)``;
+    `region` is ``(d0, d1, h0, h1, w0, w1)``. ``values`` is ``(C, OD, OH, OW, KD, KH, KW)``.
+
+    >>> s = conv3d_steps(np.arange(8.0).reshape(2, 2, 2), np.ones((2, 2, 2)))
+    >>> s.sums.tolist(), [p.shape for p in s.positions]
+    ([[[28.0]]], [(1, 1, 1, 2, 2, 2), (1, 1, 1, 2, 2, 2), (1, 1, 1, 2, 2, 2)])
+    """
+    return _conv(x, weight, bias, stride, padding, dilation, padding_mode, region, 3)
 
 
 @dataclass(frozen=True)
@@ -160,6 +195,21 @@ class PoolSteps:
     results: np.ndarray
 
 
+def pool1d_steps(
+    x: object, kernel_size: IntOrTuple, stride: IntOrTuple | None = None, padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1, ceil_mode: bool = False, kind: str = "max", count_include_pad: bool = True,
+) -> PoolStepsND:
+    """Every window of a max or average pooling of a sequence, ``(L,)`` or ``(1, L)``.
+
+    Arguments as in :func:`pool2d_steps`; ``winner`` is ``(OL, 1)``.
+
+    >>> p = pool1d_steps([1.0, 3.0, 2.0, 5.0, 4.0], 2, ceil_mode=True)
+    >>> p.results.tolist(), p.winner[:, 0].tolist()
+    ([3.0, 5.0, 4.0], [1, 1, 0])
+    """
+    return _pool(x, kernel_size, stride, padding, dilation, ceil_mode, kind, count_include_pad, 1)
+
+
 def pool2d_steps(
     x: object, kernel_size: IntOrTuple, stride: IntOrTuple | None = None, padding: IntOrTuple = 0,
     dilation: IntOrTuple = 1, ceil_mode: bool = False, kind: str = "max", count_include_pad: bool = True,
@@ -172,40 +222,20 @@ def pool2d_steps(
     >>> pool2d_steps(np.ones((3, 3)), 2, stride=1, padding=1, kind="avg").results[0, 0]
     np.float64(0.25)
     """
-    if kind not in ("max", "avg"):
-        raise ValueError(f"kind must be 'max' or 'avg', got {kind!r}")
-    a = _as_channels(x, "x")
-    if a.shape[0] != 1:
-        raise ValueError(f"pool2d_steps takes one channel, got {a.shape[0]}")
-    a = a[0]
-    k = per_axis(kernel_size, 2, "kernel_size", minimum=1)
-    s = k if stride is None else per_axis(stride, 2, "stride", minimum=1)
-    p = per_axis(padding, 2, "padding", minimum=0)
-    d = per_axis(dilation, 2, "dilation", minimum=1)
-    if kind == "avg" and d != (1, 1):
-        raise ValueError(f"average pooling has no dilation (as in PyTorch), got {d}")
-    out = pool_output_size(a.shape, k, s, p, d, ceil_mode)
-    r, c = (_taps(o, ki, si, di, pi) for o, ki, si, di, pi in zip(out, k, s, d, p))
-    rows = np.broadcast_to(r[:, None, :, None], (out[0], out[1], k[0], k[1]))
-    cols = np.broadcast_to(c[None, :, None, :], rows.shape)
-    padded = (rows < 0) | (rows >= a.shape[0]) | (cols < 0) | (cols >= a.shape[1])
-    inside = a[np.clip(rows, 0, a.shape[0] - 1), np.clip(cols, 0, a.shape[1] - 1)]
-    values = np.where(padded, -np.inf if kind == "max" else 0.0, inside)
-    flat = values.reshape(out[0], out[1], -1)
-    if kind == "max":
-        nan = np.isnan(flat)
-        last_nan = flat.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
-        best = np.where(nan.any(-1), last_nan, np.argmax(flat, axis=-1))  # first max; the last NaN wins
-        winner = np.stack(np.unravel_index(best, k), axis=-1)
-        results = np.take_along_axis(flat, best[..., None], axis=-1)[..., 0]
-        return PoolSteps(rows, cols, padded, values, winner, None, results)
-    total = values.sum(axis=(2, 3))
-    inside_padding = (r >= -p[0]) & (r < a.shape[0] + p[0]), (c >= -p[1]) & (c < a.shape[1] + p[1])
-    if count_include_pad:
-        divisor = inside_padding[0].sum(1)[:, None] * inside_padding[1].sum(1)[None, :]
-    else:
-        divisor = (~padded).sum(axis=(2, 3))
-    return PoolSteps(rows, cols, padded, values, None, divisor.astype(float), total / divisor)
+    s = _pool(x, kernel_size, stride, padding, dilation, ceil_mode, kind, count_include_pad, 2)
+    return PoolSteps(*s.positions, s.padded, s.values, s.winner, s.divisor, s.results)
+
+
+def pool3d_steps(
+    x: object, kernel_size: IntOrTuple, stride: IntOrTuple | None = None, padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1, ceil_mode: bool = False, kind: str = "max", count_include_pad: bool = True,
+) -> PoolStepsND:
+    """Every window of a max or average pooling of a volume, ``(D, H, W)`` or ``(1, D, H, W)``.
+
+    >>> pool3d_steps(np.arange(8.0).reshape(2, 2, 2), 2, kind="avg").results.tolist()
+    [[[3.5]]]
+    """
+    return _pool(x, kernel_size, stride, padding, dilation, ceil_mode, kind, count_include_pad, 3)
 
 
 @dataclass(frozen=True)
@@ -241,8 +271,8 @@ def conv_transpose2d_steps(
     >>> t.results.tolist(), t.after.shape
     ([[1.0, 1.0, 2.0, 2.0]], (2, 1, 4))
     """
-    a = _as_channels(x, "x")[0]
-    w = _as_channels(weight, "weight")[0]
+    a = as_channels(x, "x", 2)[0]
+    w = as_channels(weight, "weight", 2)[0]
     check_finite(w, "weight")
     s = per_axis(stride, 2, "stride", minimum=1)
     p = per_axis(padding, 2, "padding", minimum=0)
