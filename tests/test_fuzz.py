@@ -45,7 +45,8 @@ from streamlit.testing.v1.element_tree import UnknownElement, Widget
 
 from apptest import ROOT, jpeg_bytes, open_page, open_page_alone, png_bytes
 
-PAGES = {"playground": "pages/playground.py", "step_by_step": "pages/step_by_step.py", "shapes": "pages/shapes.py"}
+PAGES = {"playground": "pages/playground.py", "step_by_step": "pages/step_by_step.py", "shapes": "pages/shapes.py",
+         "practice": "pages/practice.py", "volumes": "pages/volumes.py"}
 MEMORY = "url_state.memory"
 BUTTONS = {  # every st.button of the app; the walks must click each at least once
     "playground": {"playground.kernel.edit", "playground.kernel.reseed", "playground.layer.use_amount",
@@ -53,6 +54,8 @@ BUTTONS = {  # every st.button of the app; the walks must click each at least on
     "step_by_step": {"step_by_step.kernel.edit", "step_by_step.kernel.reseed", "step_by_step.input.reseed",
                      "step_by_step.layer.use_amount", "step_by_step.layer.use_keras"},
     "shapes": set(),
+    "practice": {"practice.page.new"},
+    "volumes": {"volumes.page.next", "volumes.page.back"},
 }
 STARTS = {  # links walk n starts from (the n-th) and jumps to; the first ones show every button between them
     "playground": [{"kernel": "random"}, {"padding": "same", "stride": "2"}, {"image": "draw", "kernel": "drawn"},
@@ -65,6 +68,9 @@ STARTS = {  # links walk n starts from (the n-th) and jumps to; the first ones s
                      {"kernel": "custom"}, {"operation": "channels"}],
     "shapes": [{"op": "transposed"}, {"dims": "3", "op": "pooling"}, {"dims": "1", "pad_as": "same"}, {},
                {"preset": "MobileNet block"}],
+    "practice": [{}, {"level": "tricky"}, {"level": "warm-up", "seed": "3"}],
+    "volumes": [{"window": "5"}, {"source": "phantom", "kernel": "3-D Gaussian"}, {"source": "upload"},
+                {"kernel": "custom"}, {"padding": "valid", "stride_t": "2"}],
 }
 PER_AXIS = dict.fromkeys(("stride_w", "dilation_w", "pad_w"), {"per_axis": "1", "padding": "amount"})
 CONTEXT = {  # what a setting needs from the others to be used at all, for the one-setting links
@@ -83,8 +89,11 @@ CONTEXT = {  # what a setting needs from the others to be used at all, for the o
     "shapes": {"ceil": {"op": "pooling"}, "opad": {"op": "transposed"},
                **{f"{n}_{i}": {"dims": "3"} for n in ("len", "k", "s", "p", "d") for i in (2, 3)},
                "opad_2": {"op": "transposed", "dims": "2"}, "opad_3": {"op": "transposed", "dims": "3"}},
+    "practice": {},
+    "volumes": {"custom": {"kernel": "custom"}, "size": {"kernel": "3-D Gaussian"}, "frames": {"source": "phantom"}},
 }
-WALK_SEEDS = {"playground": range(3), "step_by_step": range(3), "shapes": range(2)}
+WALK_SEEDS = {"playground": range(3), "step_by_step": range(3), "shapes": range(2), "practice": range(2),
+              "volumes": range(2)}
 WALK_STEPS = 32
 
 # Link values that must show as literal text wherever they appear, and what would betray them.
@@ -349,7 +358,7 @@ def option_states(rng: random.Random, w) -> list[tuple[str, WidgetState]]:
     if w.type == "button_group" and w.proto.click_mode == w.proto.ClickMode.SINGLE_SELECT:
         picks = [[o] for o in options] + ([] if w.proto.required else [[]])
         return [(repr(p), state_array(w.id, p)) for p in picks]
-    limit = w.proto.max_selections or len(options)
+    limit = getattr(w.proto, "max_selections", 0) or len(options)   # pills have no such limit
     subsets = [[], *([o] for o in options), options[:limit],
                *(rng.sample(options, rng.randint(1, min(3, limit))) for _ in range(3))]
     return [(repr(s), state_array(w.id, s)) for s in subsets]
@@ -447,10 +456,14 @@ def component_actions(rng: random.Random, w, label: str, unknown: set[str]) -> l
                 for url in drawings(rng)]
     if name.endswith("convviz_stepper"):
         steps = json.loads(w.proto.json)["steps"]
-        return [Action(f"{label} Back/Next to step {step}", states=(WidgetState(
+        events = [("step", step) for step in (rng.randint(1, steps), 1, steps, steps + 1, 0, 10 * steps)]
+        events += [("speed", change) for change in (1, -1, 7, "fast")]      # the + and − keys, and garbage
+        return [Action(f"{label} {event} {value!r}", states=(WidgetState(
                     id=_make_trigger_id(w.proto.id, "events"),
-                    json_trigger_value=json.dumps([{"event": "step", "value": step}])),))
-                for step in (rng.randint(1, steps), 1, steps, steps + 1, 0, 10 * steps)]
+                    json_trigger_value=json.dumps([{"event": event, "value": value}])),))
+                for event, value in events]
+    if name.endswith("convviz_copy_link"):
+        return []      # it copies in the browser and tells the server nothing
     unknown.add(f"component {name}")
     return []
 
@@ -714,7 +727,7 @@ def test_random_links(page):
     values = GARBAGE + EDGES + list(other_values()) + HOSTILE[:2]
     at = None
     for i in range(10):
-        names = rng.sample(setting_names(page), rng.randint(2, 8))
+        names = rng.sample(setting_names(page), min(rng.randint(2, 8), len(setting_names(page))))
         link = {n: rng.choice(values) for n in names}
         at = open_link(at if i % 3 else None, page, link, trail)
     trail.done()

@@ -131,8 +131,11 @@ def _running_strip(scene: Scene, shown: range, cell_px: float) -> go.Scatter:
                       unselected=dict(textfont=dict(color=INK)))
 
 
-def _controls(shown: range, step: int, steps: int, duration: int) -> dict:
+def play_controls(shown: range, step: int, steps: int, duration: int, prefix: str = "Step ") -> dict:
     """A slider over every step with a frame, and Play, Pause and Restart as hidden menu buttons.
+
+    Layout settings (``updatemenus``, ``sliders``) for a figure with one frame named
+    ``str(k)`` per step ``k`` of `shown`; the slider's label reads `prefix` and the step.
 
     The page's own buttons (:mod:`widgets.stepper`) run what the hidden ones declare, so
     the keyboard reaches them. Plotly only knows where it is once it has animated, so Play
@@ -153,7 +156,7 @@ def _controls(shown: range, step: int, steps: int, duration: int) -> dict:
         sliders=[dict(
             active=step - shown.start, x=0, len=1, y=0, yanchor="top", pad=dict(t=30, b=0),
             steps=[dict(method="animate", label=str(k + 1), args=[[str(k)], _STILL], execute=False) for k in shown],
-            currentvalue=dict(prefix="Step ", suffix=f" of {steps}", font=dict(FONT, size=15, color=MUTED),
+            currentvalue=dict(prefix=prefix, suffix=f" of {steps}", font=dict(FONT, size=15, color=MUTED),
                               xanchor="left"),
             font=dict(color="rgba(0,0,0,0)", size=1), ticklen=0, minorticklen=0, tickcolor="rgba(0,0,0,0)",
             transition=dict(duration=0), bgcolor="#e9ecef", activebgcolor=WINDOW, bordercolor="#d0d4da",
@@ -253,6 +256,6 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
                    constraintoward="top", domain=[split, 1]),
         xaxis2=dict(range=[0, 1], visible=False, fixedrange=True, anchor="y2"),
         yaxis2=dict(range=[0, 1], visible=False, fixedrange=True, anchor="x2", domain=[0, split - gap]),
-        annotations=notes, dragmode=False, hovermode="closest", **_controls(shown, step, n, duration),
+        annotations=notes, dragmode=False, hovermode="closest", **play_controls(shown, step, n, duration),
     )
     return fig

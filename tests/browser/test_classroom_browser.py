@@ -13,7 +13,8 @@ from conftest import CHART_SELECTOR, assert_no_exception, playwright_api, screen
 
 expect = playwright_api.expect
 
-PAGES = {"playground": "/", "step-by-step": "/step_by_step", "shapes": "/shapes", "practice": "/practice"}
+PAGES = {"playground": "/", "step-by-step": "/step_by_step", "shapes": "/shapes", "volumes": "/volumes",
+         "practice": "/practice"}
 SLIDE = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}
 STEP_CHART = f"{CHART_SELECTOR}:has(.slider-container)"
