@@ -8,13 +8,14 @@ from convviz.exercises import LEVELS
 from convviz.practice import KINDS, MAX_SEED, practice_set
 from widgets.navigation import require_app
 from widgets.practice_card import exercise_card, reset_score, score
+from widgets.presenter import PRESENT_SETTINGS, control_bar, presenting
 from widgets.url_state import PageState, Setting
 
 require_app()
 STATE = PageState("practice", page={
     "seed": Setting(1, low=0, high=MAX_SEED), "level": Setting(LEVELS[0], choices=LEVELS),
-    "topics": Setting(tuple(KINDS), choices=tuple(KINDS))}, card={})
-PAGE, CARD = STATE.scope("page"), STATE.scope("card")
+    "topics": Setting(tuple(KINDS), choices=tuple(KINDS))}, card={}, present=PRESENT_SETTINGS)
+PAGE, CARD, PRESENT = STATE.scope("page"), STATE.scope("card"), STATE.scope("present")
 # A set is the same for everyone with the same link, so one copy serves the whole class.
 exercises = st.cache_resource(max_entries=64, show_spinner=False)(practice_set)
 
@@ -26,9 +27,11 @@ def new_set() -> None:
 
 for notice in STATE.restore():
     st.warning(notice)
-st.title("Practice")
-st.caption("Exercises made for you and checked as you answer, each with a hint and a worked solution. The link "
-           "holds the set number and the level: share it, and a whole class gets the same questions.")
+control_bar(PRESENT, [])
+if not presenting(PRESENT):
+    st.title("Practice")
+    st.caption("Exercises made for you and checked as you answer, each with a hint and a worked solution. The link "
+               "holds the set number and the level: share it, and a whole class gets the same questions.")
 with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
     st.segmented_control("Level", LEVELS, required=True, **PAGE.bind("level"))
     st.number_input("Set number", 0, MAX_SEED, **PAGE.bind("seed"), width=180,
