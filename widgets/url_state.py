@@ -43,7 +43,8 @@ class Setting:
     """One URL-backed setting: its default and what values are allowed.
 
     The default's type is the setting's type: bool, int, float, str, or a tuple of strings
-    (written ``a+b`` in the URL, every item one of `choices`).
+    (written ``a+b`` in the URL, every item one of `choices`, none with a space: a ``+``
+    typed into an address bar reaches the app as a space, so a space separates items too).
     """
 
     default: Any
@@ -57,12 +58,12 @@ class Setting:
 
         >>> Setting(1, low=1, high=8).parse("3")
         3
-        >>> Setting((), choices=("a", "b")).parse("b+a")
-        ('b', 'a')
+        >>> Setting((), choices=("a", "b")).parse("b+a"), Setting((), choices=("a", "b")).parse("a b")
+        (('b', 'a'), ('a', 'b'))
         """
         kind = type(self.default)
         if kind is tuple:
-            items = tuple(t for t in text.split("+") if t)
+            items = tuple(t for t in text.replace(" ", "+").split("+") if t)
             wrong = [t for t in items if t not in self.choices]
             if wrong or len(set(items)) != len(items):
                 raise ValueError("not a list of distinct choices")
