@@ -21,6 +21,7 @@ def pages() -> list[st.Page]:
         st.Page("pages/shapes.py", title="Shape arithmetic", icon=":material/straighten:"),
         st.Page("pages/volumes.py", title="Volumes (3-D)", icon=":material/view_in_ar:"),
         st.Page("pages/practice.py", title="Practice", icon=":material/school:"),
+        st.Page("pages/matrix_view.py", title="Matrix view", icon=":material/grid_on:"),
     ]
 
 
