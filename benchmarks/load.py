@@ -15,6 +15,15 @@ A change is applied when its widget comes back with the value sent and the URL n
 just when it is not the default. Errors: exceptions on the page, runs not finished in 30 s, lost
 websockets, a wrong page, a change not applied, a tab whose requests reached two backends, and
 tracebacks in the server's log. `--set runner.postScriptGC=false` passes an option to every server.
+
+`--faults` adds the tabs of `faults.py` to the class: tabs closed mid-run, a burst of 30 changes in
+a second, a reconnect after a network drop, waves of five 12-megapixel uploads at working size
+2048. Their runs and errors are reported apart from the students', whose latency is what everyone
+else waited meanwhile. Every server's RSS is sampled every 0.5 s: the report gives it at the start,
+at its peak and at the end, the slope of a line through the samples (over the run and over its
+second half, after the caches have filled) and, with `--faults`, just before each upload wave; and
+what the server says it holds at the end (`/_stcore/metrics`, saved beside the logs with the RSS
+samples: `rss-PORT.csv`, seconds and kB).
 """
 
 from __future__ import annotations
@@ -26,8 +35,6 @@ import random
 import statistics
 import tempfile
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -35,8 +42,9 @@ from google.protobuf.text_format import MessageToString
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.exceptions import WebSocketException
 
-from processes import Process, start
-from streamlit_client import RUN_TIMEOUT, Run, Session, widget_state
+import faults
+from processes import Process, server_stats, slope, start
+from streamlit_client import RUN_TIMEOUT, Run, Session, Stats, widget_state
 
 THINK = (2.0, 5.0)
 CHANGES = {"stride": "playground.layer.stride", "kernel": "playground.kernel.kernel",
@@ -44,30 +52,6 @@ CHANGES = {"stride": "playground.layer.stride", "kernel": "playground.kernel.ker
 SLIDER_VALUES = {"stride": (1, 2, 3, 4), "dilation": (1, 2, 3)}
 VISITS = {"step_by_step": (0.15, 0.5), "shapes": (0.5, 0.85)}  # when, as a fraction of the run
 ACTIONS = ("open", *CHANGES, *VISITS, "back")
-
-
-@dataclass
-class Stats:
-    """Everything the students saw."""
-
-    ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    bytes: int = 0
-    errors: Counter = field(default_factory=Counter)
-    examples: dict[str, str] = field(default_factory=dict)
-    per_backend: Counter = field(default_factory=Counter)
-
-    def error(self, kind: str, detail: str) -> None:
-        self.errors[kind] += 1
-        self.examples.setdefault(kind, detail)
-
-    def record(self, action: str, run: Run) -> None:
-        self.bytes += run.bytes
-        if run.outcome == "ok":
-            self.ms[action].append(run.ms)
-        else:
-            self.error(run.outcome, f"{action} after {run.ms / 1e3:.1f} s")
-        for problem in run.problems:
-            self.error(problem.split(":")[0], f"{action}: {problem}")
 
 
 def change(session: Session, name: str, rng: random.Random) -> WidgetState:
@@ -144,15 +128,17 @@ async def student(address: str, rng: random.Random, begin: float, end: float, st
         await session.ws.close()
 
 
-async def load(address: str, servers: list[Process], sessions: int, seconds: float, seed: int) -> Stats:
-    """All the students at once, while RSS is sampled every 0.5 s; stops by itself."""
+async def load(address: str, servers: list[Process], sessions: int, seconds: float, seed: int,
+               trouble: faults.Faults | None) -> Stats:
+    """All the students (and the fault tabs) at once, while RSS is sampled every 0.5 s; stops by itself."""
     stats, begin = Stats(), time.monotonic()
     rngs = [random.Random(seed * 1000 + i) for i in range(sessions)]
-    everyone = asyncio.gather(*(student(address, rng, begin, begin + seconds, stats) for rng in rngs))
+    others = trouble.actors(address, begin, begin + seconds) if trouble else []
+    everyone = asyncio.gather(*(student(address, rng, begin, begin + seconds, stats) for rng in rngs), *others)
     stop = begin + seconds + 2 * RUN_TIMEOUT + 30
     while not everyone.done() and time.monotonic() < stop:
         for s in servers:
-            s.peak_rss = max(s.peak_rss, s.memory())
+            s.sample()
         await asyncio.wait([everyone], timeout=0.5)
     if not everyone.done():
         everyone.cancel()
@@ -162,29 +148,41 @@ async def load(address: str, servers: list[Process], sessions: int, seconds: flo
     return stats
 
 
-def bench(backends: int | None, sessions: int, seconds: float, seed: int, options: list[str]) -> dict:
+def bench(backends: int | None, sessions: int, seconds: float, seed: int, options: list[str],
+          with_faults: bool) -> dict:
     """One run: start the setup, load it, stop it, and return its numbers."""
     folder = Path(tempfile.mkdtemp(prefix="convviz-load-"))
-    servers, nginx = [], None
+    servers, nginx, trouble = [], None, faults.Faults(seed) if with_faults else None
     try:
         address, servers, nginx = start(backends, options, folder)
         before, cpu, client, t = os.getloadavg()[0], [s.cpu() for s in servers], time.process_time(), time.monotonic()
-        stats = asyncio.run(load(address, servers, sessions, seconds, seed))
-        r = {"backends": backends, "stats": stats, "elapsed": time.monotonic() - t,
-             "client": time.process_time() - client,
+        stats = asyncio.run(load(address, servers, sessions, seconds, seed, trouble))
+        r = {"backends": backends, "stats": stats, "faults": trouble, "elapsed": time.monotonic() - t,
+             "client": time.process_time() - client, "begin": t,
              "cpu": sum(s.cpu() - c for s, c in zip(servers, cpu)), "nginx_cpu": nginx.cpu() if nginx else 0.0,
              "rss": [s.peak_rss for s in servers], "hwm": [s.memory("VmHWM") for s in servers], "logs": folder,
-             "load": (before, os.getloadavg()[0]), "all": [v for ms in stats.ms.values() for v in ms]}
+             "samples": [s.samples for s in servers], "load": (before, os.getloadavg()[0]),
+             "all": [v for ms in stats.ms.values() for v in ms], "held": [], "log": Stats()}
+        for s in servers:  # what the servers still hold, when every tab has gone
+            try:
+                held, text = server_stats(s.address)
+            except OSError as exc:
+                held, text = {}, ""
+                r["log"].error("no metrics", f"{s.address}: {exc!r}")
+            r["held"].append(held)
+            port = s.address.rsplit(":", 1)[1]
+            (folder / f"metrics-{port}.txt").write_text(text)
+            (folder / f"rss-{port}.csv").write_text("".join(f"{at - t:.1f},{k}\n" for at, k in s.samples))
     finally:
         for p in [*([nginx] if nginx else []), *servers]:
             p.stop()
     for s in servers:
         for block in s.log.read_text(errors="replace").split("Traceback (most recent call last):")[1:]:
-            stats.error("server traceback", next((line for line in block.splitlines() if line[:1].isalpha()), block))
+            r["log"].error("server traceback", next((line for line in block.splitlines() if line[:1].isalpha()), block))
     log = folder / "error.log"
     for line in log.read_text().splitlines() if log.exists() else []:
         if any(level in line for level in ("[error]", "[crit]", "[alert]", "[emerg]")):
-            stats.error("nginx error", line)
+            r["log"].error("nginx error", line)
     return r
 
 
@@ -195,23 +193,64 @@ def percentiles(ms: list[float]) -> tuple[float, float, float]:
     return cuts[49], cuts[94], max(ms)
 
 
-def report(r: dict, sessions: int, seconds: float) -> None:
-    stats, runs = r["stats"], max(len(r["all"]), 1)
-    setup = "one Streamlit process" if r["backends"] is None else f"nginx and {r['backends']} Streamlit process(es)"
-    print(f"\n{sessions} students for {seconds:.0f} s against {setup} (logs: {r['logs']})")
+def table(stats: Stats, actions: tuple[str, ...]) -> list[float]:
+    """Print one line per action and one for all; return every latency."""
+    every = [v for ms in stats.ms.values() for v in ms]
     print(f"  {'action':13} {'runs':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    for action, ms in [*((a, stats.ms[a]) for a in ACTIONS if stats.ms[a]), ("all", r["all"])]:
+    for action, ms in [*((a, stats.ms[a]) for a in actions if stats.ms[a]), ("all", every)]:
         print(f"  {action:13} {len(ms):5d} " + " ".join(f"{v:8.0f}" for v in percentiles(ms)))
-    print(f"  reruns: {len(r['all'])} finished in {r['elapsed']:.1f} s = {len(r['all']) / r['elapsed']:.2f}/s")
     print("  errors: " + (", ".join(f"{k} {v}" for k, v in stats.errors.items()) or "none"))
     for kind, example in stats.examples.items():
         print(f"    first {kind}: {example[:300]}")
-    print(f"  server CPU: {r['cpu']:.1f} s = {r['cpu'] / runs:.3f} s/rerun" + (
-        f" (nginx: {r['nginx_cpu']:.1f} s)" if r["backends"] else ""))
-    print(f"  sent per rerun: {stats.bytes / runs / 1e3:.0f} kB of websocket messages (uncompressed: "
+    return every
+
+
+def memory(r: dict) -> None:
+    """RSS at the start, peak and end of the run, its slope, and what each server says it holds."""
+    half = r["begin"] + r["elapsed"] / 2
+    for samples, held in zip(r["samples"], r["held"]):
+        mb = [k / 1024 for _, k in samples] or [float("nan")]
+        later = [(t, k) for t, k in samples if t >= half]
+        print(f"  server RSS: {mb[0]:.0f} MB at the start, {max(mb):.0f} peak, {mb[-1]:.0f} at the end "
+              f"({len(samples)} samples); slope {slope(samples):+.1f} MB/min over the run, "
+              f"{slope(later):+.1f} over its second half")
+        if r["faults"] and r["faults"].waves:
+            before = [next((k for t, k in reversed(samples) if t <= r["begin"] + at - faults.PREPARE), 0) / 1024
+                      for at in r["faults"].waves]
+            print("    just before each upload wave (its tabs opening): " + ", ".join(
+                f"{b:.0f} MB at {at - faults.PREPARE:.0f} s" for b, at in zip(before, r["faults"].waves)))
+        print("    held at the end, by Streamlit's account: " + ", ".join(
+            f"{k.split('/', 1)[1]} {v / 2**20:.1f} MB" for k, v in sorted(held.items())
+            if k.startswith("cache_memory_bytes/")) + "; sessions: " + ", ".join(
+            f"{k.split('/', 1)[1] or 'active now'} {v:.0f}" for k, v in sorted(held.items())
+            if k.startswith(("session_events", "active_sessions"))))
+
+
+def report(r: dict, sessions: int, seconds: float) -> None:
+    stats, trouble = r["stats"], r["faults"]
+    setup = "one Streamlit process" if r["backends"] is None else f"nginx and {r['backends']} Streamlit process(es)"
+    print(f"\n{sessions} students for {seconds:.0f} s against {setup}"
+          f"{', with the fault tabs of faults.py' if trouble else ''} (logs: {r['logs']})")
+    every = table(stats, ACTIONS)
+    print(f"  reruns: {len(every)} finished in {r['elapsed']:.1f} s = {len(every) / r['elapsed']:.2f}/s; "
+          f"sent per rerun: {stats.bytes / max(len(every), 1) / 1e3:.0f} kB of websocket messages (uncompressed: "
           "server.enableWebsocketCompression is off by default)")
+    runs = len(every)
+    if trouble:
+        print("  fault tabs:")
+        odd = table(trouble.stats, faults.ACTIONS)
+        runs += len(odd)
+        print(f"  fault runs: {len(odd)}, sent per run {trouble.stats.bytes / max(len(odd), 1) / 1e3:.0f} kB; "
+              + ", ".join(f"{k} {v}" for k, v in trouble.events.items())
+              + f"; upload waves at {', '.join(f'{t:.0f}' for t in trouble.waves)} s")
+    print("  server log: " + (", ".join(f"{k} {v}" for k, v in r["log"].errors.items()) or "no tracebacks"))
+    for kind, example in r["log"].examples.items():
+        print(f"    first {kind}: {example[:300]}")
+    print(f"  server CPU: {r['cpu']:.1f} s = {r['cpu'] / max(runs, 1):.3f} s/rerun over {runs} reruns" + (
+        f" (nginx: {r['nginx_cpu']:.1f} s)" if r["backends"] else ""))
     print(f"  server peak RSS: {' + '.join(f'{k / 1024:.0f}' for k in r['rss'])} MB sampled, VmHWM "
           f"{' + '.join(f'{k / 1024:.0f}' for k in r['hwm'])} MB")
+    memory(r)
     if r["backends"]:
         print("  tabs per backend: " + ", ".join(f"{k or '?'}: {v}" for k, v in sorted(stats.per_backend.items())))
     print(f"  client CPU: {r['client']:.1f} s for {sessions} students; load average (1 min, {os.cpu_count()} CPUs) "
@@ -222,7 +261,8 @@ def compare(results: list[dict]) -> None:
     def cells(r: dict) -> dict[str, str]:
         p50, p95, worst = percentiles(r["all"])
         return {"reruns/s": f"{len(r['all']) / r['elapsed']:.2f}", "p50 ms": f"{p50:.0f}", "p95 ms": f"{p95:.0f}",
-                "max ms": f"{worst:.0f}", "errors": str(sum(r["stats"].errors.values())),
+                "max ms": f"{worst:.0f}", "errors": str(sum(r["stats"].errors.values())
+                                                         + sum(r["log"].errors.values())),
                 "CPU s/rerun": f"{r['cpu'] / max(len(r['all']), 1):.3f}",
                 "peak RSS MB": "+".join(f"{k / 1024:.0f}" for k in r["rss"]), "load before": f"{r['load'][0]:.1f}"}
 
@@ -242,6 +282,7 @@ def main() -> None:
     setup.add_argument("--compare-nginx", metavar="N,M", help="one run per number of processes, side by side")
     parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
                         help="a Streamlit option for every server, e.g. runner.postScriptGC=false (repeatable)")
+    parser.add_argument("--faults", action="store_true", help="add the fault tabs of faults.py to the class")
     args = parser.parse_args()
     if args.sessions < 1 or args.seconds <= 0:
         parser.error(f"--sessions must be at least 1 and --seconds above 0, not {args.sessions} and {args.seconds}")
@@ -250,7 +291,7 @@ def main() -> None:
         parser.error(f"nginx needs at least one Streamlit process behind it, not {setups}")
     if any("=" not in option for option in args.set):
         parser.error(f"--set takes OPTION=VALUE, not {args.set}")
-    results = [bench(n, args.sessions, args.seconds, args.seed, args.set) for n in setups]
+    results = [bench(n, args.sessions, args.seconds, args.seed, args.set, args.faults) for n in setups]
     for r in results:
         report(r, args.sessions, args.seconds)
     if len(results) > 1:
