@@ -44,9 +44,9 @@ def run_layer(image_key: str, _x: np.ndarray, kernels: tuple, colour: str, bias:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def input_uri(image_key: str, colour: str, _rgb: np.ndarray) -> str:
-    """The input as a JPEG data URI, encoded once per image and colour mode."""
-    return jpeg_uri(_rgb)
+def input_uri(image_key: str, colour: str, _shown: np.ndarray) -> str:
+    """The input as a JPEG data URI, encoded once per image and colour mode (`_shown`: grey or RGB)."""
+    return jpeg_uri(_shown)
 
 
 def npy_bytes(array: np.ndarray) -> bytes:
@@ -126,11 +126,10 @@ panels = figures.columns(min(2, 1 + len(result.maps)), gap="medium")  # two wide
 panel_px = RESULTS_PX // len(panels)
 if present:
     panel_px = min(SLIDE_PX[0] // len(panels), int(SLIDE_PX[1] * x.shape[2] / x.shape[1]) + 64)
-input_rgb = image.pixels if colour != "luminance" else np.repeat(x[0][..., None], 3, axis=-1)
 input_title = f"Input {'×'.join(map(str, x.shape))}"
+shown = input_uri(image_key, colour, x[0] if colour == "luminance" else image.pixels)
 panels[0].plotly_chart(
-    image_figure(input_uri(image_key, colour, input_rgb), x.shape[1:], input_title, box=None if pooled else box,
-                 width=panel_px),
+    image_figure(shown, x.shape[1:], input_title, box=None if pooled else box, width=panel_px),
     key=PAGE.key("input_plot"), config={"displaylogo": False},
 )
 for i, (fmap, name) in enumerate(zip(result.maps, choice.names), start=1):

@@ -27,17 +27,19 @@ def new_set() -> None:
 
 for notice in STATE.restore():
     st.warning(notice)
-control_bar(PRESENT, [])
-if not presenting(PRESENT):
+present = presenting(PRESENT)
+groups = control_bar(PRESENT, ["Set, level and topics"] * present)   # a slide keeps room for the exercise
+if not present:
     st.title("Practice")
     st.caption("Exercises made for you and checked as you answer, each with a hint and a worked solution. The link "
                "holds the set number and the level: share it, and a whole class gets the same questions.")
-with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
-    st.segmented_control("Level", LEVELS, required=True, **PAGE.bind("level"))
-    st.number_input("Set number", 0, MAX_SEED, **PAGE.bind("seed"), width=180,
-                    help="The same number and level give the same questions.")
-    st.button("New set", key=PAGE.key("new"), on_click=new_set, icon=":material/casino:")
-st.pills("Topics", tuple(KINDS), selection_mode="multi", format_func=KINDS.get, **PAGE.bind("topics"))
+with groups[0] if present else st.container():
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
+        st.segmented_control("Level", LEVELS, required=True, **PAGE.bind("level"))
+        st.number_input("Set number", 0, MAX_SEED, **PAGE.bind("seed"), width=180,
+                        help="The same number and level give the same questions.")
+        st.button("New set", key=PAGE.key("new"), on_click=new_set, icon=":material/casino:")
+    st.pills("Topics", tuple(KINDS), selection_mode="multi", format_func=KINDS.get, **PAGE.bind("topics"))
 STATE.publish()
 
 answered, right = score()

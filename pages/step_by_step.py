@@ -137,7 +137,7 @@ st.plotly_chart(figure, key=CHART, on_select=jump, selection_mode="points",
                 config={"displayModeBar": False})
 for note in scene.notes:
     st.caption(note)
-bar = st.columns([3.4, 1.1, 1.9], vertical_alignment="bottom")
+bar = st.columns([3.4, 1.3, 1.9], vertical_alignment="bottom")
 with bar[0]:
     stepper(PAGE.key("stepper"), CHART, current + 1, steps, lambda k: PAGE.set("step", k), faster)
 bar[1].number_input(f"Step (of {steps})", 1, steps, **PAGE.bind("step"))

@@ -13,7 +13,7 @@ from convviz.volumes import (
 )
 from widgets.navigation import require_app
 from widgets.presenter import PRESENT_SETTINGS, control_bar, presenting
-from widgets.stepper import stepper
+from widgets.stepper import pannable, stepper
 from widgets.url_state import PageState, Setting, quoted
 
 require_app()
@@ -62,8 +62,8 @@ for notice in STATE.restore():
     st.warning(notice)
 if not presenting(PRESENT):
     st.title("Volumes (3-D)")
-    st.caption("A 3-D kernel slides through time (a clip) or depth (a scan) as well as across each picture: "
-               "two frames deep, it compares a frame with the next and lights up what moves.")
+    st.caption("A 3-D kernel slides through time (a clip) or depth (a scan) as well as across each picture. The "
+               "temporal difference, two frames deep, compares each frame with the next: only what moves lights up.")
 t_volume, t_kernel, t_layer = control_bar(PRESENT, ["1 · Volume", "2 · Kernel", "3 · Layer"], st.sidebar)
 with t_volume:
     source = st.radio("Volume", SOURCES, **PAGE.bind("source"), horizontal=True)
@@ -146,9 +146,10 @@ moves[0].button("◀ Previous", key=PAGE.key("back"), on_click=PAGE.setter(windo
                 disabled=position == 0, use_container_width=True)
 moves[1].button("Next output ▶", key=PAGE.key("next"), on_click=PAGE.setter(window=min(position + 2, count)),
                 disabled=position == count - 1, use_container_width=True)
-moves[2].number_input(f"Output (of {count})", 1, count, **PAGE.bind("window"))
+moves[2].number_input(f"Output, 1 to {count}", 1, count, **PAGE.bind("window"))
 index = tuple(int(i) for i in np.unravel_index(position, steps.sums.shape))
 moves[3].markdown(f"A 4×5×5 input, a 2×3×3 kernel (an edge now minus an edge before): output "
                   f"`(d, h, w) = {index}` of `{'×'.join(map(str, steps.sums.shape))}`.")
 st.plotly_chart(window_figure(steps, index, TINY), key=PAGE.key("window_chart"), config={"displayModeBar": False})
+pannable(PAGE.key("window_chart"))
 st.markdown("  \n".join(f"`{line}`" for line in window_sum(steps, index).splitlines()))

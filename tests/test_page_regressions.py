@@ -187,3 +187,24 @@ def test_a_whole_number_too_large_for_64_bits_falls_back(text):
 def test_kernel_weights_whose_sums_overflow_still_animate():
     at = fine(open_page_alone(STEPS, {"kernel": "custom", "weights": "1e308,1e308;1e308,1e308", "grid": "random"}))
     assert "∞" in " ".join(spec(at, "step_by_step.page.chart")["frames"][0]["data"][-1]["text"])
+
+
+def test_a_change_resent_with_an_older_url_after_a_reconnect_is_kept():
+    """A dropped connection: the run for stride 5 wrote ?stride=5, the browser never got it and,
+    reconnected, sends its next change (stride 3) with the URL it had, ?stride=4."""
+    at = fine(open_page(PLAYGROUND))
+    stride = "playground.layer.stride"
+    at.slider(key=stride).set_value(4).run()
+    at.slider(key=stride).set_value(5).run()
+    at.query_params["stride"] = "4"
+    fine(at.slider(key=stride).set_value(3).run())
+    assert at.slider(key=stride).value == 3
+    assert at.query_params["stride"] == ["3"] or at.query_params["stride"] == "3"
+
+
+def test_a_link_opened_in_the_same_session_still_sets_the_page():
+    at = fine(open_page(PLAYGROUND))
+    at.slider(key="playground.layer.stride").set_value(4).run()
+    at.query_params["stride"] = "2"
+    fine(at.run())                                   # no control changed: the URL is a link
+    assert at.slider(key="playground.layer.stride").value == 2

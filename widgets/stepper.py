@@ -38,10 +38,10 @@ _HTML = """
 
 _CSS = """
 .stepper { display: flex; flex-wrap: wrap; gap: .5rem; font-family: var(--st-font); }
-button { flex: 1 1 5.5rem; font: inherit; color: var(--st-text-color); min-height: 2.5rem; padding: .25rem .5rem;
+button { flex: 1 1 4.6rem; font: inherit; color: var(--st-text-color); min-height: 2.5rem; padding: .25rem .5rem;
          cursor: pointer; background: transparent; border: 1px solid var(--st-border-color); white-space: nowrap;
          border-radius: var(--st-base-radius); }
-button.play { flex-basis: 7rem; font-weight: 600; border-color: var(--st-primary-color); }
+button.play { flex-basis: 6rem; font-weight: 600; border-color: var(--st-primary-color); }
 button:hover, button:focus-visible { border-color: var(--st-primary-color); color: var(--st-primary-color);
                                      outline: 2px solid var(--st-primary-color); outline-offset: 1px; }
 button:active { background: var(--st-primary-color); color: white; }
@@ -154,8 +154,15 @@ _NARROW_CSS = """<style>
 @media (max-width: {px}px) {{
   .st-key-{chart} {{ overflow-x: auto; }}
   .st-key-{chart} > [data-testid="stFullScreenFrame"] {{ min-width: {px}px; }}
+  .st-key-{chart}::before {{ content: "⇆ Swipe the figure sideways to see all of it"; display: block;
+                            font-size: 0.85rem; opacity: 0.75; position: sticky; left: 0; }}
 }}
 </style>"""
+
+
+def pannable(chart: str) -> None:
+    """Keep the chart with widget key `chart` legible on a phone: it pans inside its own box."""
+    st.html(_NARROW_CSS.format(px=_NARROWEST_PX, chart=chart.replace(".", "-")))
 
 _stepper = st.components.v2.component("convviz_stepper", html=_HTML, css=_CSS, js=_JS)
 
@@ -177,7 +184,6 @@ def stepper(key: str, chart: str, step: int, steps: int, on_step: Callable[[int]
         if change in (1, -1):
             on_speed(change)
 
-    css_key = chart.replace(".", "-")
-    st.html(_NARROW_CSS.format(px=_NARROWEST_PX, chart=css_key))
-    _stepper(key=key, data={"chart": css_key, "step": step, "steps": steps},
+    pannable(chart)
+    _stepper(key=key, data={"chart": chart.replace(".", "-"), "step": step, "steps": steps},
              on_step_change=moved, on_speed_change=paced)

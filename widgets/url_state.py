@@ -36,6 +36,7 @@ from convviz.kernels import validate_kernel
 
 MEMORY = "url_state.memory"          # {page: {name: value}}: every setting's current value
 PUBLISHED = "url_state.published"    # {page: {name: text}}: what the page last wrote to the URL
+CHANGED = "url_state.changed"        # the page whose settings a callback changed before this run
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ class Scope:
         def changed() -> None:
             new = st.session_state[k]
             _memory(self.page)[name] = tuple(new) if isinstance(setting.default, tuple) else new
+            st.session_state[CHANGED] = self.page
             if then is not None:
                 then()
 
@@ -173,6 +175,10 @@ class Scope:
 
     def set(self, name: str, new: Any) -> None:
         """Change a setting. Only from a callback, or before its widget is drawn this run."""
+        self._store(name, new)
+        st.session_state[CHANGED] = self.page
+
+    def _store(self, name: str, new: Any) -> None:
         _memory(self.page)[name] = new
         st.session_state[self.key(name)] = new
 
@@ -187,7 +193,7 @@ class Scope:
         """Bring a setting inside the range its widget allows now (drawn after this call)."""
         current = self.value(name)
         if current < low or current > high:
-            self.set(name, min(max(current, low), high))
+            self._store(name, min(max(current, low), high))
         return self.value(name)
 
 
@@ -223,7 +229,10 @@ class PageState:
         published = st.session_state.setdefault(PUBLISHED, {}).get(self.page)
         params = st.query_params.to_dict()
         notices = []
-        from_link = published is None or (bool(params) and params != published)
+        # A run a control started is never a link, even if its URL is older than the page's last
+        # one (a browser that reconnects resends its change with the URL it last received).
+        clicked = st.session_state.pop(CHANGED, None) == self.page
+        from_link = published is None or (bool(params) and params != published and not clicked)
         for name, setting in self.settings.items():
             if from_link or name not in memory:
                 memory[name] = setting.default
@@ -245,6 +254,7 @@ class PageState:
         wanted = {name: setting.dump(memory[name]) for name, setting in self.settings.items()
                   if not setting.same(memory[name], setting.default)}
         st.session_state.setdefault(PUBLISHED, {})[self.page] = wanted
+        st.session_state.pop(CHANGED, None)     # what this run changed is in `wanted`; only callbacks mark again
         if st.query_params.to_dict() != wanted:
             st.query_params.from_dict(wanted)
 

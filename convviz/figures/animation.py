@@ -159,7 +159,8 @@ def play_controls(shown: range, step: int, steps: int, duration: int, prefix: st
             currentvalue=dict(prefix=prefix, suffix=f" of {steps}", font=dict(FONT, size=15, color=MUTED),
                               xanchor="left"),
             font=dict(color="rgba(0,0,0,0)", size=1), ticklen=0, minorticklen=0, tickcolor="rgba(0,0,0,0)",
-            transition=dict(duration=0), bgcolor="#e9ecef", activebgcolor=WINDOW, bordercolor="#d0d4da",
+            transition=dict(duration=0), bgcolor="rgba(128,128,128,0.3)", activebgcolor=WINDOW,
+            bordercolor="rgba(128,128,128,0.6)",
         )],
     )
 

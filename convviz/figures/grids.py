@@ -110,5 +110,5 @@ def inspect_html(steps: ConvSteps, row: int, col: int, channel_names: tuple[str,
     total = format_number(steps.sums[row, col])
     bias = f" (with bias {format_number(steps.bias)})" if steps.bias else ""
     title = f"Output {position or (row, col)} = {total}{bias}"
-    return (f'<div style="color:{INK}"><div style="font-size:19px;font-weight:600;'
+    return (f'<div style="color:inherit"><div style="font-size:19px;font-weight:600;'
             f'color:{HIGHLIGHT};margin:4px 0 8px">{escape(title)}</div>{"".join(lines)}</div>')

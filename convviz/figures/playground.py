@@ -76,7 +76,7 @@ def colour_map(fmap: np.ndarray, display: str) -> tuple[np.ndarray, dict | None]
 
 
 def jpeg_uri(rgb: np.ndarray, max_side: int = 800, quality: int = 80) -> str:
-    """A data URI of `rgb` as JPEG, reduced so its longest side is at most `max_side`.
+    """A data URI of `rgb` (or a grey 2-D array) as JPEG, reduced so its longest side is at most `max_side`.
 
     A grey image (three equal channels) is stored as one channel. Colour is stored at half
     resolution (4:2:0), as photos are: a feature map shows on screen at well under its own

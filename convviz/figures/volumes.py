@@ -18,18 +18,22 @@ from ..steps_nd import ConvStepsND
 from .animation import SPEEDS, play_controls
 from .playground import jpeg_uri
 from .style import (
-    CELL_FONT, CLEAR, DIVERGING, FONT, HIGHLIGHT, INK, PALE_DIVERGING, PALE_SEQUENTIAL, TEMPLATE, WINDOW, colour_lut,
-    format_number,
+    BLANK_FILL, CELL_FONT, CLEAR, DIVERGING, FONT, HIGHLIGHT, INK, PALE_DIVERGING, PALE_SEQUENTIAL, TEMPLATE, WINDOW,
+    colour_lut, format_number,
 )
 
 _GREY = colour_lut("gray")
 _SIGNED = colour_lut(DIVERGING)
 
 
-def _signed_rgb(volume: np.ndarray) -> tuple[np.ndarray, float]:
-    """The volume in the diverging colours, 0 white, ±(99.5th percentile of |v|) the end colours."""
+def _output_rgb(volume: np.ndarray) -> tuple[np.ndarray, str]:
+    """The output's colours and what they mean: diverging around 0 (up to ±the 99.5th percentile
+    of |v|) when it has negative values, else grey from 0 to its maximum (a blur, say)."""
     m = float(np.percentile(np.abs(volume), 99.5)) or float(np.abs(volume).max()) or 1.0
-    return _SIGNED[np.clip((volume / m + 1) * 127.5, 0, 255).astype(np.uint8)], m
+    if volume.min() >= 0:
+        return _GREY[np.clip(volume / m * 255, 0, 255).astype(np.uint8)], f"(black 0 · white {format_number(m)})"
+    rgb = _SIGNED[np.clip((volume / m + 1) * 127.5, 0, 255).astype(np.uint8)]
+    return rgb, f"(blue −{format_number(m)} · white 0 · red +{format_number(m)})"
 
 
 def slices_figure(volume: np.ndarray, output: np.ndarray, sources: list[int], step: int = 0,
@@ -54,9 +58,8 @@ def slices_figure(volume: np.ndarray, output: np.ndarray, sources: list[int], st
         raise ValueError(f"sources needs one input frame per output frame ({n}), got {len(sources)}")
     step = min(max(step, 0), n - 1)
     grey = [jpeg_uri(_GREY[np.clip(f, 0, 255).astype(np.uint8)]) for f in volume]
-    signed, m = _signed_rgb(output)
-    coloured = [jpeg_uri(f) for f in signed]
-    scale = f"(blue −{format_number(m)} · white 0 · red +{format_number(m)})"
+    rgb, scale = _output_rgb(output)
+    coloured = [jpeg_uri(f) for f in rgb]
     fig = make_subplots(1, 2, horizontal_spacing=0.06, subplot_titles=(titles[0], f"{titles[1]} {scale}"))
     for col, (uris, shape) in enumerate(((grey, volume.shape[1:]), (coloured, output.shape[1:])), start=1):
         fig.add_trace(go.Image(source=uris[sources[step] if col == 1 else step], hoverinfo="skip"), 1, col)
@@ -105,6 +108,10 @@ def window_figure(steps: ConvStepsND, index: tuple[int, int, int], volume: np.nd
             m = float(np.abs(z[np.isfinite(z)]).max(initial=0)) or 1.0
             lo, hi = (float(volume.min()), float(volume.max()) or 1.0) if name == "input" else (-m, m)
             text = [[format_number(v) if np.isfinite(v) else "" for v in line] for line in z]
+            if name == "output":              # cells still to come, blank as on Step by step
+                fig.add_trace(go.Heatmap(z=np.zeros(z.shape), x=left + np.arange(z.shape[1]),
+                                         y=top + np.arange(z.shape[0]), colorscale=[[0, BLANK_FILL], [1, BLANK_FILL]],
+                                         showscale=False, hoverinfo="skip", xgap=2, ygap=2))
             fig.add_trace(go.Heatmap(z=z, x=left + np.arange(z.shape[1]), y=top + np.arange(z.shape[0]), text=text,
                                      texttemplate="%{text}", textfont=dict(CELL_FONT, size=16, color=INK),
                                      showscale=False, hoverinfo="skip", zmin=lo, zmax=hi, xgap=2, ygap=2,
