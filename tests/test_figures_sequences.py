@@ -1,0 +1,125 @@
+"""Tests for the Sequences page's figures, by their contents: cells, labels, frames, what each frame moves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from convviz.causal import dilated_stack
+from convviz.figures.causal import stack_figure
+from convviz.figures.sequences import envelope, feature_maps_figure, kernel_figure, sentence_figure, signal_figure
+from convviz.figures.walk1d import walk_figure
+from convviz.ngrams import FILTERS, detect
+from convviz.steps import conv1d_steps
+from convviz.text import embed
+
+
+def test_the_sentence_matrix_marks_unknown_words_and_leaves_zeros_blank():
+    s = embed("not blorp good")
+    fig = sentence_figure(s)
+    assert list(fig.layout.xaxis.ticktext) == ["not", "blorp<br><i>unknown</i>", "good"]
+    assert list(fig.layout.yaxis.ticktext) == list(s.dimensions)
+    z = np.array(fig.data[0].z, dtype=float)
+    assert z[2, 0] == 1 and z[0, 2] == 0.7 and np.isnan(z[:, 1]).all() and np.isnan(z[1, 0])
+    grey = np.array(fig.data[1].z, dtype=float)
+    assert np.isfinite(grey[:, 1]).all() and np.isnan(grey[:, [0, 2]]).all()
+    assert fig.layout.paper_bgcolor == "rgba(0,0,0,0)"
+
+
+def test_feature_maps_show_every_window_and_outline_each_maximum():
+    s = embed("it was not good but very good")
+    found = detect(s, [FILTERS["not_positive"], FILTERS["very_positive"], FILTERS["not_then_positive"]])
+    fig = feature_maps_figure(found, s.words)
+    z = np.array(fig.data[0].z, dtype=float)
+    assert z.shape == (3, 7) and z[0, 2] == pytest.approx(0.7) and z[1, 5] == pytest.approx(0.5)
+    zeros = fig.data[1]
+    assert len(zeros.x) == sum(int((d.activations == 0).sum()) for d in found)
+    boxes = [(shape.x0 + 0.5, shape.y0 + 0.5) for shape in fig.layout.shapes]
+    assert boxes == [(2, 0), (5, 1), (2, 2)]
+    assert list(fig.layout.yaxis.ticktext)[0] == "“not good” (2)"
+
+
+def test_an_envelope_keeps_the_extremes_of_each_bucket():
+    t = np.arange(100_000) / 1000
+    v = np.sin(t * 7)
+    v[54_321] = 5.0
+    tt, vv = envelope(t, v, points=1000)
+    assert tt.size <= 1000 and vv.max() == 5.0 and vv.min() == pytest.approx(v.min())
+    assert np.all(np.diff(tt) >= 0)
+    assert envelope(t[:10], v[:10])[1].size == 10
+
+
+def test_the_signal_figure_puts_input_and_output_on_one_time_axis():
+    t = np.arange(8000) / 8000
+    fig = signal_figure(t, np.sin(t), t[::2], np.cos(t[::2]), ("In", "Out"), piece=(0.1, 0.2))
+    assert len(fig.data) == 2 and fig.layout.xaxis.matches == "x2"          # zooming one zooms both
+    assert [a.text for a in fig.layout.annotations] == ["In", "Out"]
+    assert fig.layout.shapes[0].x0 == 0.1
+
+
+def test_the_kernel_figure_leaves_the_dilations_gaps_empty():
+    fig = kernel_figure(np.array([1.0, 2.0, 3.0]), dilation=2)
+    assert fig.data[0].x.tolist() == [0, 2, 4] and "3 taps over 5 samples" in fig.layout.title.text
+
+
+def test_the_stack_figure_highlights_what_the_output_reads():
+    stack = dilated_stack(20, 2, (1, 2, 4), output=19)
+    fig = stack_figure(stack)
+    highlighted = [t for t in fig.data if t.mode == "markers" and t.marker.size in (12, 14)]
+    assert [len(t.x) for t in highlighted] == [8, 4, 2, 1]
+    assert [a.text for a in fig.layout.annotations][-3:] == ["sees 2", "sees 4", "sees 8"]
+
+
+# --- the walkthrough -------------------------------------------------------------------------------
+
+def test_every_step_has_a_frame_with_its_arithmetic_and_products():
+    x = np.array([[1.0, 3.0, 2.0, 5.0]])
+    steps = conv1d_steps(x, [1.0, 0.0, -1.0], padding=1)
+    fig = walk_figure(steps, x)
+    assert len(fig.frames) == 4 and [f.name for f in fig.frames] == ["0", "1", "2", "3"]
+    equation = fig.frames[1].data[-1].text[0].split("<br>")
+    assert equation == ["Step 2 of 4 · output 1", "1·1 + 3·0 + 2·(−1) = −1"]
+    assert list(fig.frames[1].data[1].text) == ["1", "0", "−2"]                      # the products, tap by tap
+    assert list(fig.frames[0].data[1].text) == ["0", "0", "−3"]                      # padding reads 0
+    buttons = fig.layout.updatemenus[0].buttons                                # what widgets.stepper runs
+    assert [b.label for b in buttons] == ["▶ Play", "❚❚ Pause", "↺ Restart"]
+    assert [s.label for s in fig.layout.sliders[0].steps] == ["1", "2", "3", "4"]
+
+
+def test_the_kernel_moves_by_the_stride_and_the_output_box_by_one():
+    x = np.arange(12.0)[None]
+    steps = conv1d_steps(x, [1.0, 1.0], stride=3, dilation=2)
+    fig = walk_figure(steps, x, step=2)
+    start = [fig.frames[k].layout.xaxis3.range[0] for k in range(len(fig.frames))]
+    current = [fig.frames[k].layout.xaxis4.range[0] for k in range(len(fig.frames))]
+    assert np.allclose(np.diff(start), -3) and np.allclose(np.diff(current), -1)
+    assert fig.layout.sliders[0].active == 2
+    kernel = np.array(fig.data[3].z, dtype=float)                             # dilation 2: a gap between taps
+    assert kernel[0, 0] == 1 and np.isnan(kernel[0, 1]) and kernel[0, 2] == 1
+
+
+def test_a_sentence_walk_names_its_words_and_adds_each_dimension():
+    s = embed("not very good")
+    f = FILTERS["not_very_positive"]
+    fig = walk_figure(conv1d_steps(s.vectors, f.weights, f.bias), s.vectors, s.dimensions, s.words)
+    lines = fig.frames[0].data[-1].text[0].split("<br>")
+    assert lines[0] == "Step 1 of 1 · output 0 · “not very good”"
+    assert lines[1].startswith("positive: ") and lines[-1] == "0.7 + 0 + 1 + 0.8 + 0 + (−2) (bias) = 0.5"
+    assert len(fig.frames[0].data) == 2                                        # several channels: no products row
+    assert list(fig.layout.xaxis.ticktext) == ["not", "very", "good"]
+
+
+def test_a_region_of_a_long_signal_keeps_its_numbers_and_real_neighbours():
+    x = np.arange(1000.0)[None] / 100
+    steps = conv1d_steps(x, [1.0, -1.0], padding="same", region=(500, 505))
+    fig = walk_figure(steps, x, first=500)
+    assert fig.frames[0].data[-1].text[0].startswith("Step 1 of 5 · output 500")
+    strip = np.array(fig.data[0].z, dtype=float)
+    assert strip[0, 0] == 5.0 and strip.shape == (1, 6)
+
+
+def test_many_steps_get_frames_around_the_current_one_only():
+    x = np.arange(300.0)[None]
+    fig = walk_figure(conv1d_steps(x, [1.0]), x, step=250, max_frames=50)
+    assert len(fig.frames) == 50 and fig.frames[0].name == "225"
+    assert "frames for steps 226–275 of 300" in fig.layout.annotations[-1].text
