@@ -19,6 +19,7 @@ def pages() -> list[st.Page]:
         st.Page("pages/playground.py", title="Playground", icon=":material/tune:", default=True),
         st.Page("pages/step_by_step.py", title="Step by step", icon=":material/footprint:"),
         st.Page("pages/shapes.py", title="Shape arithmetic", icon=":material/straighten:"),
+        st.Page("pages/sequences.py", title="Sequences (1-D)", icon=":material/graphic_eq:"),
         st.Page("pages/volumes.py", title="Volumes (3-D)", icon=":material/view_in_ar:"),
         st.Page("pages/practice.py", title="Practice", icon=":material/school:"),
         st.Page("pages/matrix_view.py", title="Matrix view", icon=":material/grid_on:"),
