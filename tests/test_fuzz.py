@@ -46,7 +46,7 @@ from streamlit.testing.v1.element_tree import UnknownElement, Widget
 from apptest import ROOT, jpeg_bytes, open_page, open_page_alone, png_bytes
 
 PAGES = {"playground": "pages/playground.py", "step_by_step": "pages/step_by_step.py", "shapes": "pages/shapes.py",
-         "practice": "pages/practice.py", "volumes": "pages/volumes.py"}
+         "practice": "pages/practice.py", "volumes": "pages/volumes.py", "sequences": "pages/sequences.py"}
 MEMORY = "url_state.memory"
 BUTTONS = {  # every st.button of the app; the walks must click each at least once
     "playground": {"playground.kernel.edit", "playground.kernel.reseed", "playground.layer.use_amount",
@@ -56,6 +56,7 @@ BUTTONS = {  # every st.button of the app; the walks must click each at least on
     "shapes": set(),
     "practice": {"practice.page.new"},
     "volumes": {"volumes.page.next", "volumes.page.back"},
+    "sequences": set(),
 }
 STARTS = {  # links walk n starts from (the n-th) and jumps to; the first ones show every button between them
     "playground": [{"kernel": "random"}, {"padding": "same", "stride": "2"}, {"image": "draw", "kernel": "drawn"},
@@ -71,6 +72,7 @@ STARTS = {  # links walk n starts from (the n-th) and jumps to; the first ones s
     "practice": [{}, {"level": "tricky"}, {"level": "warm-up", "seed": "3"}],
     "volumes": [{"window": "5"}, {"source": "phantom", "kernel": "3-D Gaussian"}, {"source": "upload"},
                 {"kernel": "custom"}, {"padding": "valid", "stride_t": "2"}],
+    "sequences": [{"section": "text"}, {"section": "signal"}, {"section": "causal"}, {"section": "walk"}],
 }
 PER_AXIS = dict.fromkeys(("stride_w", "dilation_w", "pad_w"), {"per_axis": "1", "padding": "amount"})
 CONTEXT = {  # what a setting needs from the others to be used at all, for the one-setting links
@@ -91,9 +93,10 @@ CONTEXT = {  # what a setting needs from the others to be used at all, for the o
                "opad_2": {"op": "transposed", "dims": "2"}, "opad_3": {"op": "transposed", "dims": "3"}},
     "practice": {},
     "volumes": {"custom": {"kernel": "custom"}, "size": {"kernel": "3-D Gaussian"}, "frames": {"source": "phantom"}},
+    "sequences": {},
 }
 WALK_SEEDS = {"playground": range(3), "step_by_step": range(3), "shapes": range(2), "practice": range(2),
-              "volumes": range(2)}
+              "volumes": range(2), "sequences": range(4)}
 WALK_STEPS = 32
 
 # Link values that must show as literal text wherever they appear, and what would betray them.
@@ -347,6 +350,16 @@ def plotly_array(value: object) -> list:
     return list(value)
 
 
+def uploads_for(w) -> list[tuple[str, bytes, str]]:
+    """The files a browser lets one give this uploader: of its types, if it names them (any bytes,
+    renamed, as a student can rename a file), else every kind."""
+    allowed = list(w.proto.type)
+    if not allowed:
+        return UPLOADS
+    return [(f"{name.rsplit('.', 1)[0]}{allowed[i % len(allowed)]}", data, mime)
+            for i, (name, data, mime) in enumerate(UPLOADS)]
+
+
 def option_states(rng: random.Random, w) -> list[tuple[str, WidgetState]]:
     """(description, state) for every option of an option widget (in an order fixed per widget), and a few sets."""
     options = list(w.options)
@@ -427,7 +440,7 @@ def offers(rng: random.Random, at: AppTest, page: str, unknown: set[str]) -> dic
         elif kind in ("text_input", "text_area"):
             found[label] = [Action(f"{label} ← {t[:80]!r}", partial(w.input, t)) for t in HOSTILE + GARBAGE]
         elif kind == "file_uploader":
-            found[label] = [Action(f"{label} upload {f[0]}", partial(w.upload, *f)) for f in UPLOADS]
+            found[label] = [Action(f"{label} upload {f[0]}", partial(w.upload, *f)) for f in uploads_for(w)]
             found[label].append(Action(f"{label} clear", w.clear))
         elif kind == "page_link":
             found[label] = [Action(f"click the link to {w.proto.page} ({w.proto.query_string[:200]})", link=(w, page))]

@@ -5,10 +5,14 @@ Each case starts its own server, so the link really is the first thing the app s
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from conftest import assert_no_exception, running_app, wait_for_app
 
-TITLES = ["Playground", "Step by step", "Shape arithmetic"]
+# app.py's navigation, as widgets/navigation.py lists it (a fallback would list file names)
+TITLES = re.findall(r'title="([^"]+)"', (Path(__file__).parents[2] / "widgets" / "navigation.py").read_text())
 LINKS = [
     ("/shapes?k=3&k_2=3&s=2&s_2=2", "Shape arithmetic", "Output: 15 × 15"),
     ("/step_by_step?padding=amount&pad=1", "Step by step", "Step 1 of 25"),
