@@ -36,7 +36,7 @@ STATE = PageState("playground", image=IMAGE_SETTINGS, kernel=KERNEL_SETTINGS, la
 PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
 
 
-@st.cache_resource(max_entries=8, show_spinner="Convolving…")
+@st.cache_resource(max_entries=8, ttl=600, show_spinner="Convolving…")
 def run_layer(image_key: str, _x: np.ndarray, kernels: tuple, colour: str, bias: float, layer: tuple, after: tuple):
     """Cached on the image's key and the settings (kernels as bytes), never on big arrays."""
     arrays = [np.frombuffer(data, np.float64).reshape(shape) for data, shape in kernels]

@@ -24,7 +24,8 @@ fi
 
 export KERAS_BACKEND=torch   # Keras 3 runs the exported code on PyTorch; no TensorFlow
 status=0
-"$python" -m pytest "$@" || status=$?
+# Two workers, one per core; a file's tests stay together (the fuzz walks share state, a browser file its app).
+"$python" -m pytest -n 2 --dist loadfile "$@" || status=$?
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: that is a failure here." >&2
   exit 1

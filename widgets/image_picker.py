@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import streamlit as st
 
@@ -25,10 +26,20 @@ _LABELS = {"upload": "Upload your own…", "draw": "Draw one…"}
 SHARED = "image_picker.latest"   # {"upload" | "draw": the session's latest file or drawing, as bytes}
 
 
-@st.cache_resource(max_entries=6, show_spinner="Reading the image…")
+# Decoding a 12-megapixel photo at working size 2048 briefly holds a few hundred MB; five
+# students uploading at once would hold it five times over. Two decode at a time, the others wait.
+_DECODING = threading.BoundedSemaphore(2)
+
+
+@st.cache_resource(max_entries=4, ttl=600, show_spinner="Reading the image…")
 def _decode(digest: str, max_side: int, _data: bytes) -> LoadedImage:
-    """Decoded once per file and size, shared read-only (keyed on a digest, not the bytes)."""
-    return load_image(_data, max_side)
+    """Decoded once per file and size, shared read-only (keyed on a digest, not the bytes).
+
+    Uploads are one student's each: four are kept, for ten minutes at most (an image at
+    working size 2048 is 38 MB).
+    """
+    with _DECODING:
+        return load_image(_data, max_side)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

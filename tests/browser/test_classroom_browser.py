@@ -132,7 +132,8 @@ def test_chart_toolbars_are_out_of_the_tab_order(context_for, app_url):
     page.goto(app_url)
     wait_for_app(page)
     page.locator(f"{CHART_SELECTOR} .modebar-btn").first.wait_for(state="attached")
-    assert page.evaluate("() => [...document.querySelectorAll('.modebar-btn')].every(b => b.tabIndex === -1)")
+    page.wait_for_function("() => [...document.querySelectorAll('.modebar-btn')].every(b => b.tabIndex === -1)",
+                           timeout=5_000)                # each chart's toolbar, as soon as it is drawn
 
 
 def test_copy_link_for_the_class_gives_the_presenter_link(context_for, app_url):
