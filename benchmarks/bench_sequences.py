@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -20,22 +19,10 @@ from scipy.signal import oaconvolve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import convviz
+from bench_engine import best_times  # this folder: the same interleaved timing
 from convviz.signals import filter_signal
 
 SECONDS, RATE, TAPS, TARGET_MS = 30, 16_000, 255, 50.0
-
-
-def best_times(contenders: dict, rounds: int) -> dict[str, float]:
-    """Best wall time of each callable over `rounds` rounds, interleaved."""
-    for f in contenders.values():
-        f()
-    best = dict.fromkeys(contenders, float("inf"))
-    for _ in range(rounds):
-        for name, f in contenders.items():
-            began = time.perf_counter()
-            f()
-            best[name] = min(best[name], time.perf_counter() - began)
-    return best
 
 
 def main() -> None:

@@ -61,12 +61,10 @@ def _channels(draw, ndim: int) -> tuple[int, int, int, int | None]:
     return groups, c_in, c_out, batch
 
 
-@st.composite
-def conv_cases(draw, spatial=SPATIAL, modes=ref.PADDING_MODES, bias=EITHER, spellings=SPELLINGS) -> Case:
-    """Any valid conv1d/2d/3d call: every padding spelling and mode, groups, bias, batch or not."""
-    ndim = draw(spatial)
+def layer_geometry(draw, ndim: int, spellings=SPELLINGS, max_kernel: int | None = None) -> tuple:
+    """Kernel, dilation, stride and padding (in one of `spellings`) of a layer, and its padding per side."""
     spelling = draw(st.sampled_from(spellings))
-    kernel = tuple(draw(st.integers(1, MAX_KERNEL[ndim])) for _ in range(ndim))
+    kernel = tuple(draw(st.integers(1, max_kernel or MAX_KERNEL[ndim])) for _ in range(ndim))
     dilation = tuple(draw(st.integers(1, 2)) for _ in range(ndim))
     stride = tuple(1 if spelling == "same" else draw(st.integers(1, 3)) for _ in range(ndim))
     if spelling == "int":
@@ -77,8 +75,15 @@ def conv_cases(draw, spatial=SPATIAL, modes=ref.PADDING_MODES, bias=EITHER, spel
         padding = tuple((draw(st.integers(0, 2)), draw(st.integers(0, 2))) for _ in range(ndim))
     else:
         padding = spelling
+    return kernel, dilation, stride, padding, ref.resolve_padding(padding, kernel, stride, dilation)
+
+
+@st.composite
+def conv_cases(draw, spatial=SPATIAL, modes=ref.PADDING_MODES, bias=EITHER, spellings=SPELLINGS) -> Case:
+    """Any valid conv1d/2d/3d call: every padding spelling and mode, groups, bias, batch or not."""
+    ndim = draw(spatial)
+    kernel, dilation, stride, padding, pads = layer_geometry(draw, ndim, spellings)
     mode = draw(st.sampled_from(modes))
-    pads = ref.resolve_padding(padding, kernel, stride, dilation)
     sizes = []
     for k, d, (before, after) in zip(kernel, dilation, pads):
         smallest = max(1, d * (k - 1) + 1 - before - after)

@@ -15,7 +15,7 @@ from convviz import (
     conv1d, conv2d, conv3d, conv_mac_count, conv_matrix, conv_matrix_dense, conv_output_size, conv_transpose2d,
     transpose_output_padding,
 )
-from strategies import SPELLINGS, random_array, spell
+from strategies import SPELLINGS, layer_geometry, random_array, spell
 
 SOME = settings(max_examples=30, deadline=None)
 CONV = {1: conv1d, 2: conv2d, 3: conv3d}
@@ -27,19 +27,7 @@ TWO_D = st.just(2)
 def matrix_cases(draw, spatial=TWO_D, spellings=SPELLINGS):
     """x (C_in, *size), weight (C_out, C_in, *k) and conv's keyword arguments, every zero-padding spelling."""
     ndim = draw(spatial)
-    spelling = draw(st.sampled_from(spellings))
-    kernel = tuple(draw(st.integers(1, 3 if ndim < 3 else 2)) for _ in range(ndim))
-    dilation = tuple(draw(st.integers(1, 2)) for _ in range(ndim))
-    stride = tuple(1 if spelling == "same" else draw(st.integers(1, 3)) for _ in range(ndim))
-    if spelling == "int":
-        padding = draw(st.integers(0, 2))
-    elif spelling == "per_axis":
-        padding = tuple(draw(st.integers(0, 2)) for _ in range(ndim))
-    elif spelling == "pairs":
-        padding = tuple((draw(st.integers(0, 2)), draw(st.integers(0, 2))) for _ in range(ndim))
-    else:
-        padding = spelling
-    pads = ref.resolve_padding(padding, kernel, stride, dilation)
+    kernel, dilation, stride, padding, pads = layer_geometry(draw, ndim, spellings, 3 if ndim < 3 else 2)
     size = tuple(max(1, d * (k - 1) + 1 - b - a) + draw(st.integers(0, 4 if ndim < 3 else 2))
                  for k, d, (b, a) in zip(kernel, dilation, pads))
     c_in, c_out, seed = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(0, 2**32 - 1))
