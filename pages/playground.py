@@ -20,6 +20,7 @@ from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls
 from widgets.navigation import require_app
 from widgets.presenter import PRESENT_SETTINGS, control_bar, presenting
+from widgets.process import heavy
 from widgets.step_input import MAX_PATCH
 from widgets.url_state import PageState, Setting, encode_weights
 
@@ -40,7 +41,8 @@ PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
 def run_layer(image_key: str, _x: np.ndarray, kernels: tuple, colour: str, bias: float, layer: tuple, after: tuple):
     """Cached on the image's key and the settings (kernels as bytes), never on big arrays."""
     arrays = [np.frombuffer(data, np.float64).reshape(shape) for data, shape in kernels]
-    return feature_maps(_x, arrays, colour, bias, *layer, *after)
+    with heavy(_x[0].size):
+        return feature_maps(_x, arrays, colour, bias, *layer, *after)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

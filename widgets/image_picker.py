@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 
 import streamlit as st
 
@@ -12,6 +11,7 @@ from convviz.images import (
 )
 from convviz.samples import SAMPLES, load_sample
 from convviz.pipeline import COLOURS
+from widgets.process import heavy
 from widgets.sketch import sketch
 from widgets.url_state import Scope, Setting
 
@@ -26,11 +26,6 @@ _LABELS = {"upload": "Upload your own…", "draw": "Draw one…"}
 SHARED = "image_picker.latest"   # {"upload" | "draw": the session's latest file or drawing, as bytes}
 
 
-# Decoding a 12-megapixel photo at working size 2048 briefly holds a few hundred MB; five
-# students uploading at once would hold it five times over. Two decode at a time, the others wait.
-_DECODING = threading.BoundedSemaphore(2)
-
-
 @st.cache_resource(max_entries=4, ttl=600, show_spinner="Reading the image…")
 def _decode(digest: str, max_side: int, _data: bytes) -> LoadedImage:
     """Decoded once per file and size, shared read-only (keyed on a digest, not the bytes).
@@ -38,7 +33,7 @@ def _decode(digest: str, max_side: int, _data: bytes) -> LoadedImage:
     Uploads are one student's each: four are kept, for ten minutes at most (an image at
     working size 2048 is 38 MB).
     """
-    with _DECODING:
+    with heavy(max_side * max_side):     # a 12-megapixel photo at 2048 briefly holds a few hundred MB
         return load_image(_data, max_side)
 
 

@@ -16,6 +16,8 @@ server's time. So `.streamlit/config.toml` turns it off, and instead:
   2048 is 38 MB, so five uploads in a row held over 1 GB until a full collection.
 * Arrays over 4 MB get their own memory mappings (``mallopt``, glibc), so freeing one gives
   the memory back to the system rather than leaving it in the heap for later.
+* Work on a large image (decoding an upload, convolving it) runs two at a time
+  (:func:`heavy`): five students at working size 2048 each hold a few hundred MB while it runs.
 
 Measured with ``benchmarks/load.py`` (30 students, 60 s, one process): full collections,
 p95 11.8 s at 0.242 CPU s per rerun; frozen imports and full collections, p95 5.8 s at 0.164;
@@ -25,7 +27,9 @@ frozen imports and young collections, p95 0.39 s at 0.067, peak RSS 569 MB.
 import ctypes
 import gc
 import os
+import threading
 import time
+from contextlib import AbstractContextManager, nullcontext
 
 import pandas  # noqa: F401  (the pages' imports, so that they are among the frozen objects)
 import plotly.graph_objects  # noqa: F401
@@ -37,6 +41,7 @@ import convviz.figures.playground
 import convviz.figures.shapes  # noqa: F401
 
 GROWTH = 64 * 2**20      #: bytes the process may grow by before a full collection
+LARGE = 1_500_000        #: pixels from which an image's work waits its turn (1224×1224)
 INTERVAL = 60.0          #: seconds between full collections at the most
 _M_MMAP_THRESHOLD = -3   # glibc's mallopt parameter
 
@@ -57,6 +62,12 @@ except (OSError, AttributeError):   # not glibc: its own allocator decides
 gc.collect()
 gc.freeze()
 _last_full = {"resident": _resident(), "at": time.monotonic()}
+_HEAVY = threading.BoundedSemaphore(2)
+
+
+def heavy(pixels: int) -> AbstractContextManager:
+    """A turn for work on an image of `pixels` pixels: two large ones at a time, small ones at once."""
+    return _HEAVY if pixels >= LARGE else nullcontext()
 
 
 def after_run() -> None:
