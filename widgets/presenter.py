@@ -101,13 +101,17 @@ def control_bar(scope: Scope, labels: Sequence[str], parent: DeltaGenerator | No
     with cells[-2]:
         _switch(scope)
     with cells[-1]:
-        _copy_link(key=scope.key("copy"), data={"label": _LABEL})
+        _copy(scope)
     return groups
 
 
 def _switch(scope: Scope) -> None:
     st.toggle("Presenter mode", **scope.bind("present"),
               help="A slide for a projector: controls fold into a bar above large figures. "
-                   "Keys on Step by step: Space play/pause, ← → one step, Home/End, + − speed.")
+                   "Keys on the step-by-step figures: Space play/pause, ← → one step, Home/End, + − speed.")
     if not presenting(scope):
-        _copy_link(key=scope.key("copy"), data={"label": _LABEL})
+        _copy(scope)
+
+
+def _copy(scope: Scope) -> None:
+    _copy_link(key=scope.key("copy"), data={"label": _LABEL})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from conftest import assert_no_exception, screenshot, wait_for_app
+from conftest import assert_no_exception, playwright_api, screenshot, wait_for_app
 from PIL import Image
 
 
@@ -67,10 +67,18 @@ def test_typing_a_value_into_the_kernel_grid_changes_the_kernel_and_the_map(page
     page.get_by_role("tab", name="2 · Kernel").click()
     before = _map_source(page)
     grid = page.locator("[data-testid='stDataFrame']").first
-    box = grid.bounding_box()            # a header row and three rows of three cells, drawn on a canvas
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] * 1.5 / 4)
-    page.keyboard.press("Enter")
-    page.locator("input.gdg-input").fill("-4")
+    grid.wait_for()
+    editor = page.locator("input.gdg-input")
+    for _ in range(5):                   # the canvas may still be drawing when the tab opens: click again
+        box = grid.bounding_box()        # a header row and three rows of three cells, drawn on a canvas
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] * 1.5 / 4)
+        page.keyboard.press("Enter")
+        try:
+            editor.wait_for(timeout=3_000)
+            break
+        except playwright_api.Error:
+            page.keyboard.press("Escape")
+    editor.fill("-4")
     page.keyboard.press("Enter")
     page.wait_for_function("() => location.search.includes('weights=0%2C-4%2C0%3B0%2C1%2C0')", timeout=30_000)
     wait_for_app(page)
