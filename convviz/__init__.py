@@ -27,8 +27,9 @@ from .pooling import (
     avg_pool1d, avg_pool2d, avg_pool3d, global_avg_pool, global_max_pool,
     max_pool1d, max_pool2d, max_pool3d,
 )
+from .pruning import prune
 from .quantize import (
-    ErrorStats, Quantized, dequantize, integer_conv2d, max_level, prune, quantization_error, quantize,
+    ErrorStats, Quantized, dequantize, integer_conv2d, max_level, quantization_error, quantize,
     quantized_conv2d,
 )
 from .steps import (

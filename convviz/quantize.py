@@ -1,4 +1,4 @@
-"""Making a layer smaller: symmetric integer quantization and magnitude pruning.
+"""Making a layer smaller: symmetric integer quantization (pruning is :mod:`convviz.pruning`).
 
 Symmetric quantization stores each value as a small signed integer ``q`` and one float
 *scale* per tensor (or per output channel): ``x ≈ q·scale``, with
@@ -7,8 +7,6 @@ Zero is exactly ``q = 0``, so zero padding stays exact. A quantized convolution
 multiplies the int8 values and accumulates in int32; the scales are applied once, after
 the sum, because they are the same for every term of it.
 
-Pruning zeroes the weights of smallest magnitude, leaving a sparse kernel.
-
 Examples
 --------
 >>> q = quantize(np.array([0.5, -1.0, 0.26]))
@@ -16,13 +14,10 @@ Examples
 (array([  64, -127,   33], dtype=int8), True)
 >>> dequantize(q).round(4)
 array([ 0.5039, -1.    ,  0.2598])
->>> prune(np.array([3.0, -1.0, 2.0, -4.0]), sparsity=0.5)
-array([ 3.,  0.,  0., -4.])
 """
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from math import prod
 
@@ -302,51 +297,3 @@ def quantization_error(reference: object, approximation: object) -> ErrorStats:
         raise ValueError("reference and approximation must not be empty")
     diff = approx.astype(np.float64) - ref
     return ErrorStats(float(np.abs(diff).max()), float(np.sqrt(np.mean(diff**2))))
-
-
-def prune(weight: object, sparsity: float) -> np.ndarray:
-    """Zero the ``round(sparsity·size)`` weights of smallest magnitude (global magnitude pruning).
-
-    Parameters
-    ----------
-    weight : array of real numbers
-    sparsity : float
-        The fraction to zero, strictly between 0 and 1. The count is rounded half to even,
-        as ``torch.nn.utils.prune.l1_unstructured`` rounds it.
-
-    Returns
-    -------
-    array
-        A copy of `weight` with those entries set to 0.
-
-    Notes
-    -----
-    Ties are broken by position: among equal magnitudes the weight that comes first in C
-    order (the flattened index) is zeroed first, so the same call always zeroes the same
-    weights. Weights that are already 0 count as the smallest.
-
-    Examples
-    --------
-    >>> prune(np.array([1.0, -1.0, 1.0, 2.0]), sparsity=0.5)    # a tie: the first two go
-    array([0., 0., 1., 2.])
-    >>> prune(np.ones(3), sparsity=1.0)
-    Traceback (most recent call last):
-    ...
-    ValueError: sparsity must be strictly between 0 and 1, got 1.0 (100 % of the weights): ...
-    """
-    w = as_float_array(weight, "weight")
-    if w.size == 0:
-        raise ValueError(f"weight must not be empty, got shape {w.shape}")
-    check_finite(w, "weight")
-    if isinstance(sparsity, bool) or not isinstance(sparsity, numbers.Real):
-        raise TypeError(f"sparsity must be a real number between 0 and 1, got {sparsity!r}")
-    if not 0 < sparsity < 1:
-        raise ValueError(
-            f"sparsity must be strictly between 0 and 1, got {sparsity} ({100 * sparsity:g} % of the weights): "
-            f"0 would prune nothing and 1 would zero every weight"
-        )
-    count = round(float(sparsity) * w.size)
-    out = w.copy()
-    smallest = np.argsort(np.abs(w), axis=None, kind="stable")[:count]
-    out.reshape(-1)[smallest] = 0
-    return out

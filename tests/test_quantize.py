@@ -1,4 +1,4 @@
-"""Tests for convviz.quantize: integer arithmetic by hand, error bounds, pruning, the loop reference, PyTorch."""
+"""Tests for convviz.quantize: integer arithmetic by hand, error bounds, the loop reference, PyTorch."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import reference as ref
 from convviz import (
-    Quantized, conv2d, dequantize, integer_conv2d, max_level, prune, quantization_error, quantize, quantized_conv2d,
+    Quantized, conv2d, dequantize, integer_conv2d, max_level, quantization_error, quantize, quantized_conv2d,
 )
 from strategies import random_array
 
@@ -168,34 +168,6 @@ def test_a_scale_per_channel_beats_one_for_the_tensor_when_channels_differ():
     np.testing.assert_array_equal(per_tensor[0], per_channel[0])    # the large one has the same scale either way
 
 
-# --- pruning ---------------------------------------------------------------------------------
-
-def test_prune_zeroes_the_smallest_magnitudes():
-    w = np.array([[3.0, -1.0], [2.0, -4.0]])
-    np.testing.assert_array_equal(prune(w, 0.5), [[3, 0], [0, -4]])
-    np.testing.assert_array_equal(w, [[3, -1], [2, -4]])                     # the input is left alone
-    np.testing.assert_array_equal(prune(w, 0.25), [[3, 0], [2, -4]])
-
-
-def test_prune_breaks_ties_by_position_and_rounds_the_count_half_to_even():
-    np.testing.assert_array_equal(prune(np.array([1.0, -1.0, 1.0, 2.0]), 0.5), [0, 0, 1, 2])
-    assert np.count_nonzero(prune(np.arange(1.0, 10.0), 0.5) == 0) == 4       # round(4.5) = 4
-    assert np.count_nonzero(prune(np.arange(1.0, 12.0), 0.5) == 0) == 6       # round(5.5) = 6
-    np.testing.assert_array_equal(prune(np.array([5.0, 0.0, 1.0]), 0.3), [5, 0, 1])   # a zero is the smallest
-
-
-@SOME
-@given(st.integers(0, 2**32 - 1), st.floats(0.01, 0.99))
-def test_every_kept_weight_is_at_least_as_large_as_every_pruned_one(seed, sparsity):
-    w = random_array(seed, (3, 2, 3, 3))
-    out = prune(w, sparsity)
-    pruned = out == 0
-    assert pruned.sum() == round(sparsity * w.size)
-    if pruned.any() and (~pruned).any():
-        assert np.abs(w[~pruned]).min() >= np.abs(w[pruned]).max()
-    np.testing.assert_array_equal(out[~pruned], w[~pruned])
-
-
 # --- PyTorch ---------------------------------------------------------------------------------
 
 @pytest.mark.filterwarnings("ignore:torch.quantize_per_tensor:UserWarning")
@@ -210,15 +182,6 @@ def test_quantize_matches_torch_per_tensor_and_per_channel():
     tc = torch.quantize_per_channel(torch.from_numpy(x), torch.tensor(qc.scale), torch.zeros(4, dtype=torch.long),
                                     0, torch.qint8)
     np.testing.assert_array_equal(qc.values, tc.int_repr().numpy())
-
-
-@pytest.mark.parametrize("sparsity", [0.1, 0.5, 0.75])
-def test_prune_matches_torch_l1_unstructured(sparsity):
-    torch = pytest.importorskip("torch")
-    torch_prune = pytest.importorskip("torch.nn.utils.prune")
-    w = random_array(3, (4, 3, 3, 3))
-    mask = torch_prune.L1Unstructured(sparsity).compute_mask(torch.from_numpy(w), torch.ones(w.shape))
-    np.testing.assert_array_equal(prune(w, sparsity) != 0, mask.numpy() == 1)
 
 
 # --- bad input: one rule each ----------------------------------------------------------------
@@ -256,13 +219,6 @@ XQ, WQ = quantize(np.ones((1, 3, 3))), quantize(np.ones((2, 1, 2, 2)), axis=0)
         "weight scales must be per tensor or per output channel (axis 0), got axis 1")),
     (lambda: quantized_conv2d(XQ, WQ, bias=[1.0]), re.escape("bias must have shape (2,)")),
     (lambda: quantization_error([1.0, 2.0], [1.0]), re.escape("reference (2,) and approximation (1,) must have")),
-    (lambda: prune(np.ones(4), 0), re.escape(
-        "sparsity must be strictly between 0 and 1, got 0 (0 % of the weights): 0 would prune nothing and 1 would "
-        "zero every weight")),
-    (lambda: prune(np.ones(4), 1.0), re.escape("got 1.0 (100 % of the weights)")),
-    (lambda: prune(np.ones(4), 1.5), re.escape("got 1.5 (150 % of the weights)")),
-    (lambda: prune(np.ones(4), float("nan")), "sparsity must be strictly between 0 and 1, got nan"),
-    (lambda: prune(np.array([1.0, np.inf]), 0.5), "weight must hold finite numbers; found inf"),
 ])
 def test_bad_settings_raise_value_error_saying_why(call, match):
     with pytest.raises(ValueError, match=match):
@@ -277,8 +233,6 @@ def test_bad_settings_raise_value_error_saying_why(call, match):
     (lambda: integer_conv2d(X8.astype(float), W8), re.escape(
         "x must be int8 (quantized values; see quantize), got dtype float64")),
     (lambda: quantized_conv2d(np.ones((1, 3, 3)), WQ), "x must be Quantized \\(see quantize\\), got ndarray"),
-    (lambda: prune(np.ones(4), "half"), "sparsity must be a real number between 0 and 1, got 'half'"),
-    (lambda: prune(np.ones(4), True), "sparsity must be a real number"),
 ])
 def test_wrong_types_raise_type_error(call, match):
     with pytest.raises(TypeError, match=match):
