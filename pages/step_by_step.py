@@ -62,13 +62,6 @@ def animated(settings: tuple, _scene: Scene, step: int, duration: int, size: tup
     return animation_figure(_scene, step, duration, MAX_FRAMES, *size)
 
 
-def faster(change: int) -> None:
-    """The + and − keys: the next speed up or down."""
-    names = tuple(SPEEDS)
-    at = names.index(PAGE.value("speed")) + change
-    PAGE.set("speed", names[min(max(at, 0), len(names) - 1)])
-
-
 def jump() -> None:
     """A click on a cell of the figure: go to the step that cell belongs to."""
     points = st.session_state[CHART].selection.points
@@ -139,7 +132,7 @@ for note in scene.notes:
     st.caption(note)
 bar = st.columns([3.4, 1.3, 1.9], vertical_alignment="bottom")
 with bar[0]:
-    stepper(PAGE.key("stepper"), CHART, current + 1, steps, lambda k: PAGE.set("step", k), faster)
+    stepper(PAGE, CHART, steps)
 bar[1].number_input(f"Step (of {steps})", 1, steps, **PAGE.bind("step"))
 bar[2].segmented_control("Speed when playing", tuple(SPEEDS), required=True, **PAGE.bind("speed"))
 saves = st.columns([1, 1, 2.5])

@@ -53,11 +53,6 @@ def figure_at(settings: tuple, frame: int, speed: str, _volume: np.ndarray, _out
     return slices_figure(_volume, _out, _sources, frame, SPEEDS[speed])
 
 
-def faster(change: int) -> None:
-    names = tuple(SPEEDS)
-    PAGE.set("speed", names[min(max(names.index(PAGE.value("speed")) + change, 0), len(names) - 1)])
-
-
 for notice in STATE.restore():
     st.warning(notice)
 if not presenting(PRESENT):
@@ -116,7 +111,7 @@ figure = figure_at(settings, frame - 1, PAGE.value("speed"), volume, output, sou
 st.plotly_chart(figure, key=CHART, config={"displayModeBar": False})
 bar = st.columns([3.4, 1.1, 1.9], vertical_alignment="bottom")
 with bar[0]:
-    stepper(PAGE.key("stepper"), CHART, frame, len(output), lambda k: PAGE.set("frame", k), faster)
+    stepper(PAGE, CHART, len(output), step="frame")
 bar[1].number_input(f"Frame (of {len(output)})", 1, len(output), **PAGE.bind("frame"))
 bar[2].segmented_control("Speed when playing", tuple(SPEEDS), required=True, **PAGE.bind("speed"))
 

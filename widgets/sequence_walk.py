@@ -138,12 +138,7 @@ def walk_section(scope: Scope, text_scope: Scope, controls: Callable[[], DeltaGe
                    f"{region[0] * layer.stride / walk.rate:.3f} s): the window reads the recording's real neighbours.")
     bar = st.columns([3.4, 1.1, 1.9], vertical_alignment="bottom")
 
-    def faster(change: int) -> None:
-        speeds = tuple(SPEEDS)
-        at = speeds.index(scope.value("speed")) + change
-        scope.set("speed", speeds[min(max(at, 0), len(speeds) - 1)])
-
     with bar[0]:
-        stepper(scope.key("stepper"), chart, current + 1, n, lambda k: scope.set("step", k), faster)
+        stepper(scope, chart, n)
     bar[1].number_input(f"Step (of {n})", 1, n, **scope.bind("step"))
     bar[2].segmented_control("Speed when playing", tuple(SPEEDS), required=True, **scope.bind("speed"))

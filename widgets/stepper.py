@@ -23,9 +23,10 @@ cuts the play short, and Plotly, drawing the next frame on the discarded chart, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
+
+from convviz.figures.animation import SPEEDS
+from widgets.url_state import Scope
 
 _HTML = """
 <div class="stepper" role="group" aria-label="Steps">
@@ -167,23 +168,26 @@ def pannable(chart: str) -> None:
 _stepper = st.components.v2.component("convviz_stepper", html=_HTML, css=_CSS, js=_JS)
 
 
-def stepper(key: str, chart: str, step: int, steps: int, on_step: Callable[[int], None],
-            on_speed: Callable[[int], None]) -> None:
+def stepper(scope: Scope, chart: str, steps: int, step: str = "step", speed: str = "speed") -> None:
     """Restart, Back, Play/Pause and Next for the animated figure whose widget key is `chart`.
 
-    `on_step` receives the step (1 to `steps`) the browser moved to or came to rest on;
-    `on_speed` receives +1 or −1 when the + or − key asks for a faster or slower play.
+    The step (1 to `steps`) the browser moves to or comes to rest on goes into `scope`'s
+    setting `step`; the + and − keys move its setting `speed` to the next of :data:`SPEEDS`.
     """
+    key = scope.key("stepper")
+
     def moved() -> None:
         target = getattr(st.session_state[key], "step", None)
         if target is not None:
-            on_step(min(max(int(target), 1), steps))
+            scope.set(step, min(max(int(target), 1), steps))
 
     def paced() -> None:
         change = getattr(st.session_state[key], "speed", None)
         if change in (1, -1):
-            on_speed(change)
+            names = tuple(SPEEDS)
+            at = min(max(names.index(scope.value(speed)) + change, 0), len(names) - 1)
+            scope.set(speed, names[at])
 
     pannable(chart)
-    _stepper(key=key, data={"chart": chart.replace(".", "-"), "step": step, "steps": steps},
+    _stepper(key=key, data={"chart": chart.replace(".", "-"), "step": scope.value(step), "steps": steps},
              on_step_change=moved, on_speed_change=paced)
