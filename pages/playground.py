@@ -8,26 +8,22 @@ import streamlit as st
 from convviz.activations import ACTIVATIONS
 from convviz.arguments import effective_kernel_size
 from convviz.export import keras_code, pytorch_code
-from convviz.figures.grids import inspect_html
 from convviz.figures.playground import DISPLAYS, colour_map, image_figure, jpeg_uri
 from convviz.images import encode_png
 from convviz.layers import Activation, Conv, Pool
 from convviz.pipeline import POOLS, feature_maps, input_channels
-from convviz.patches import patch_around
-from convviz.steps import conv2d_steps
 from widgets.image_picker import IMAGE_SETTINGS, image_picker
+from widgets.inspector import inspect_output
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls
 from widgets.navigation import require_app
 from widgets.presenter import PRESENT_SETTINGS, control_bar, presenting
 from widgets.process import heavy
-from widgets.step_input import MAX_PATCH
-from widgets.url_state import PageState, Setting, encode_weights
+from widgets.url_state import PageState, Setting
 
 require_app()
 RESULTS_PX = 620   # about how wide the results column is in a 1440-pixel window with the sidebar open
 SLIDE_PX = 1240, 440  # presenter mode at 1280×720: the page's width, and the image height that fits below the bar
-PATCH = 12         # pixels per side of the patch the step-by-step link opens
 _POOL_SIZE = Setting(2, low=1, high=8)
 STATE = PageState("playground", image=IMAGE_SETTINGS, kernel=KERNEL_SETTINGS, layer=LAYER_SETTINGS,
                   present=PRESENT_SETTINGS, page={
@@ -155,20 +151,4 @@ pick[1].number_input("Output column", 0, out_w - 1, **PAGE.bind("col"))
 if pooled:
     pick[2].info("Inspecting shows the convolution itself; turn pooling off to inspect its outputs.")
 else:
-    weights = np.stack([choice.kernels[0]] * x.shape[0]) if colour == "RGB kernel" else choice.kernels[0]
-    source = x if colour == "RGB kernel" else x[:1]
-    steps = conv2d_steps(source, weights, choice.bias, region=(row, row + 1, col, col + 1), **conv_args)
-    names = ("R", "G", "B") if source.shape[0] == 3 else ("luminance" if colour == "luminance" else "R",)
-    st.html(inspect_html(steps, 0, 0, names, position=(row, col)))
-    extent = max(PATCH, *span)
-    if extent > MAX_PATCH:
-        st.caption(f"The window spans {extent} pixels, more than Step by step's largest patch ({MAX_PATCH}).")
-    else:
-        patch_top, step = patch_around(x.shape[1:], kshape, layer.stride, pads, layer.dilation, (row, col), extent)
-        link = STATE.values("image", "kernel", "layer", "present") | {
-            "grid": "image patch", "operation": "channels" if colour == "RGB kernel" else "convolution",
-            "patch": str(extent), "row": str(patch_top[0]), "col": str(patch_top[1]), "step": str(step)}
-        if link["kernel"] == "drawn":      # a drawing stays on this page: send its values
-            link |= {"kernel": "custom", "weights": encode_weights(choice.kernels[0]), "normalise": "0", "flip": "0"}
-        st.page_link("pages/step_by_step.py", label="Step through this window, multiply by multiply →",
-                     icon=":material/footprint:", query_params=link)
+    inspect_output(STATE, x, choice.kernels[0], choice.bias, colour, layer, conv_args, (row, col))
