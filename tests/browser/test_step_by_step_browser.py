@@ -44,6 +44,9 @@ def test_play_moves_the_window_and_fills_the_output(page, app_url):
     page.get_by_text("❚❚ Pause", exact=True).click()
     page.wait_for_timeout(300)
     label = page.locator(SLIDER_LABEL).first.text_content()
+    _step_box_follows(page, int(label.split()[1]))     # the page is told, and redraws the figure at that step
+    wait_for_app(page)
+    page.locator(CHART).wait_for()
     after = _halves(page)
     screenshot(page, "step-by-step-playing")
 
