@@ -69,7 +69,8 @@ class _Canvas:
         self.cell = int(np.clip((width - 2 * MARGIN) / cols, 34, 72))
         if cols * self.cell + 2 * MARGIN > MAX_WIDTH:
             self.cell = (MAX_WIDTH - 2 * MARGIN) // cols
-        self.width = max(width, cols * self.cell + 2 * MARGIN)
+        titles = max(g.left * self.cell + 11 * (len(g.title) + (32 if g.view else 0)) for g in scene.grids)
+        self.width = max(width, cols * self.cell + 2 * MARGIN, titles + 2 * MARGIN)  # 19-px bold: ≤ 11 px a letter
         self.board_top = MARGIN + 44
         self.text_top = self.board_top + rows * self.cell + 22
         self.line = 36
@@ -97,9 +98,11 @@ def _write(draw: ImageDraw.ImageDraw, box: tuple, text: str, font, fill) -> None
         draw.text(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), text, font=font, fill=fill, anchor="mm")
 
 
-def _grid(draw: ImageDraw.ImageDraw, canvas: _Canvas, g: Grid) -> None:
-    scale, lo, hi = grid_scale(g)
-    font = _cell_font(g.labels, canvas.cell)
+def _grid(draw: ImageDraw.ImageDraw, canvas: _Canvas, whole: Grid, origin: tuple[int, int]) -> None:
+    """The part of grid `whole` from cell `origin` on (all of it, unless it has a view)."""
+    scale, lo, hi = grid_scale(whole)
+    font = _cell_font(whole.labels, canvas.cell)
+    g = whole.part(origin)
     for r in range(g.shape[0]):
         for c in range(g.shape[1]):
             box = canvas.box(g.top + r, g.left + c, inset=1)
@@ -113,19 +116,24 @@ def _grid(draw: ImageDraw.ImageDraw, canvas: _Canvas, g: Grid) -> None:
             draw.rectangle(box, fill=fill)
             _write(draw, box, g.labels[r, c], font, ink)
     corner = canvas.box(g.top - 1, g.left)
-    draw.text((corner[0], corner[3] - 8), g.title, font=_font("bold", 19), fill=_rgb(INK), anchor="ls")
+    title = g.title
+    if whole.view is not None:
+        (r, c), (rows, cols) = origin, g.shape
+        title += f" · rows {r}–{r + rows - 1}, columns {c}–{c + cols - 1}"
+    draw.text((corner[0], corner[3] - 8), title, font=_font("bold", 19), fill=_rgb(INK), anchor="ls")
     if g.padding.any() and not g.padding.all():
         r, c = np.nonzero(~g.padding)
         draw.rectangle(canvas.rect(g.top + r.min(), g.left + c.min(), g.top + r.max(), g.left + c.max()),
                        outline=_rgb(INK), width=2)
 
 
-def _background(scene: Scene, canvas: _Canvas) -> Image.Image:
+def _background(scene: Scene, canvas: _Canvas, step: int) -> Image.Image:
+    """Everything that stays while the window moves within the parts `step` shows."""
     image = Image.new("RGB", (canvas.width, canvas.height), "white")
     draw = ImageDraw.Draw(image)
     draw.text((MARGIN, MARGIN - 12), scene.title, font=_font("sans", 24), fill=_rgb(INK))
-    for g in scene.grids:
-        _grid(draw, canvas, g)
+    for k, g in enumerate(scene.grids):
+        _grid(draw, canvas, g, scene.origin(step, k))
     for r, c, sign in scene.signs:
         _write(draw, canvas.box(r, c), sign, _font("sans", int(canvas.cell * 0.7)), _rgb(MUTED))
     for i, line in enumerate(scene.formula):
@@ -171,7 +179,7 @@ def render_step(scene: Scene, step: int, width: int = WIDTH) -> Image.Image:
     'RGB'
     """
     canvas = _Canvas(scene, width)
-    image = _background(scene, canvas)
+    image = _background(scene, canvas, step)
     _draw_step(image, scene, canvas, step)
     return image
 
@@ -221,10 +229,13 @@ def animated_gif(scene: Scene, duration: int = 600, width: int = WIDTH, steps: r
     """
     steps = range(len(scene.steps)) if steps is None else steps
     canvas = _Canvas(scene, width)
-    background = _background(scene, canvas)
+    backgrounds: dict[tuple, Image.Image] = {}
 
     def frame(step: int) -> Image.Image:
-        image = background.copy()
+        parts = scene.steps[step].origins
+        if parts not in backgrounds:
+            backgrounds[parts] = _background(scene, canvas, step)
+        image = backgrounds[parts].copy()
         _draw_step(image, scene, canvas, step)
         return image
 

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from convviz import padding_per_side
-from convviz.figures.animation import SPEEDS, animation_figure
+from convviz.figures.animation import SPEEDS, animation_figure, legible_fit
 from convviz.figures.animation_conv import conv_scene
 from convviz.figures.animation_frames import MAX_FRAMES, frame_range
 from convviz.figures.animation_pool import pool_scene
@@ -38,22 +38,24 @@ SIZES = {False: (960, None, True), True: (1240, 560, False)}  # the figure in th
 
 
 @st.cache_resource(max_entries=24, show_spinner="Laying out the steps…")
-def build(settings: tuple, _x: np.ndarray) -> Scene:
-    """The scene for these settings (read-only, so shared between sessions); settings[1] names `_x`."""
+def build(settings: tuple, _x: np.ndarray, fit: tuple[int, int] | None = None) -> Scene:
+    """The scene for these settings (read-only, so shared between sessions); settings[1] names `_x`.
+
+    With `fit`, large inputs and outputs show a neighbourhood of the window (see ``legible_fit``)."""
     operation, _, kernel, bias, layer, extra, region, image = settings
     stride, padding, dilation, mode = layer
     if operation in ("convolution", "channels"):
         weight = np.stack([kernel] * len(_x))
         return conv_scene(_x, weight, bias, stride, padding, dilation, mode, image=image,
-                          region=None if region is None else tuple(range(*r) for r in region))
+                          region=None if region is None else tuple(range(*r) for r in region), fit=fit)
     if operation == "transposed":
         return transpose_scene(_x[0], kernel, stride, (0, 0) if padding == "valid" else padding, extra[0], dilation,
-                               image=image)
+                               image=image, fit=fit)
     size, ceil_mode, count_include_pad = extra[1:]
     if isinstance(padding, str) or isinstance(padding[0], tuple):
         padding = tuple(before for before, _ in padding_per_side(padding, (size, size), stride, dilation))
     return pool_scene(_x[0], size, stride, padding, dilation, ceil_mode, operation.split()[0], count_include_pad,
-                      image=image)
+                      image=image, fit=fit)
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
@@ -118,6 +120,9 @@ try:
     settings = (operation, shown.source, kernel, 0.0 if choice is None else choice.bias, tuple(args.values()), extra,
                 region, shown.image)
     scene = build(settings, shown.x)
+    fit = legible_fit(scene, *SIZES[present])
+    if fit is not None:
+        scene = build(settings, shown.x, fit)
 except (ValueError, TypeError) as exc:
     st.info(f"This setting can't be animated: {exc}")
     st.stop()

@@ -25,10 +25,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .animation_frames import (
-    MAX_FRAMES, MOVED, STRIP, board_ranges, cell_rects, dynamic_data, dynamic_layout, frame_range, has_marks, outline,
-    strip_gap,
+    MAX_FRAMES, MOVED, OVERVIEW, STRIP, board_ranges, camera, cell_rects, dynamic_data, dynamic_layout, extent,
+    frame_range, has_marks, on_board, outline, overview_place, strip_gap,
 )
-from .animation_scene import Scene, grid_scale
+from .animation_scene import Grid, Scene, grid_scale
 from .animation_text import labels
 from .style import (
     BLANK_FILL, CELL_FONT, CLEAR, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, TEMPLATE, WINDOW, WINDOW_FILL,
@@ -37,7 +37,38 @@ from .style import (
 SPEEDS = {"slow": 1200, "normal": 600, "fast": 250}  #: milliseconds per step
 _STILL = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
 _LINE_PX, _FORMULA_PX, _TOP_PX, _BOTTOM_PX = 27, 23, 48, 64
-_SMALLEST_CELL_PX = 15
+_SMALLEST_CELL_PX, _LARGEST_CELL_PX = 15, 80
+SMALLEST_TEXT_PX = 14  #: numbers in cells are at least this large wherever the board can be made to fit
+
+
+def _words_px(scene: Scene, shown: range) -> int:
+    """Pixels the arithmetic and the formula take under the board."""
+    return max(len(scene.steps[k].lines) for k in shown) * _LINE_PX + len(scene.formula) * _FORMULA_PX + 30
+
+
+def legible_fit(scene: Scene, width: int = 960, height: int | None = None, titled: bool = True
+                ) -> tuple[int, int] | None:
+    """The largest board, in cells, on which :func:`animation_figure` writes every number of
+    `scene` at :data:`SMALLEST_TEXT_PX` or more; ``None`` when the whole scene already fits.
+
+    Pass it to the scene's builder as ``fit`` to show a neighbourhood of the window instead
+    (the overview beside it takes :data:`~convviz.figures.animation_frames.OVERVIEW` columns more).
+
+    >>> from convviz.figures.animation_conv import conv_scene
+    >>> legible_fit(conv_scene(np.zeros((5, 5)), np.ones((3, 3)))) is None
+    True
+    >>> legible_fit(conv_scene(np.full((32, 32), 0.5), np.ones((3, 3))), 1240, 560, titled=False)
+    (11, 32)
+    """
+    longest = max(max((len(t) for t in np.ravel(g.labels)), default=1) for g in scene.grids)
+    cell = min(_LARGEST_CELL_PX, SMALLEST_TEXT_PX / min(0.42, 0.8 / (0.6 * max(longest, 2))))
+    budget = width / cell
+    rows = np.inf if height is None else (height - (_TOP_PX if titled else 12) - _BOTTOM_PX
+                                          - _words_px(scene, range(len(scene.steps)))) / cell
+    board_rows, board_cols = scene.board
+    if board_cols <= budget and board_rows <= rows:
+        return None
+    return int(min(rows, 10 ** 4)), int(budget) - OVERVIEW - 1
 
 
 def text_px(labels: np.ndarray, cell_px: float) -> int:
@@ -50,47 +81,92 @@ def text_px(labels: np.ndarray, cell_px: float) -> int:
     return int(np.clip(min(cell_px * 0.42, cell_px * 0.8 / (0.6 * max(longest, 2))), 7, 28))
 
 
-def _grid_traces(scene: Scene, cell_px: float) -> list[go.Heatmap]:
+def _heatmaps(g: Grid, scale_of: Grid, cell_px: float, yaxis: str = "yaxis") -> list[go.Heatmap]:
+    """The cells of `g` with their numbers, coloured as `scale_of` (the whole grid) is."""
+    x, y = g.left + np.arange(g.shape[1]), g.top + np.arange(g.shape[0])
+    font_px = text_px(scale_of.labels, cell_px)
+    common = dict(x=x, y=y, texttemplate="%{text}", hoverinfo="skip", showscale=False, **_on(yaxis))
+    if cell_px < _SMALLEST_CELL_PX:  # numbers would overlap: colours only, each number on hover
+        common.update(texttemplate="", hoverinfo=None, hovertemplate="%{text}<extra></extra>")
     traces = []
-    for g in scene.grids:
-        x, y = g.left + np.arange(g.shape[1]), g.top + np.arange(g.shape[0])
-        font_px = text_px(g.labels, cell_px)
-        common = dict(x=x, y=y, texttemplate="%{text}", hoverinfo="skip", showscale=False)
-        if cell_px < _SMALLEST_CELL_PX:  # numbers would overlap: colours only, each number on hover
-            common.update(texttemplate="", hoverinfo=None, hovertemplate="%{text}<extra></extra>")
-        if g.colors == "plain":
-            z = np.where(g.padding, np.nan, 0.0)
-            traces.append(go.Heatmap(z=z, text=g.labels, colorscale=[[0, BLANK_FILL], [1, BLANK_FILL]], **common))
-        else:
-            scale, lo, hi = grid_scale(g)
-            traces.append(go.Heatmap(z=np.where(g.padding, np.nan, g.values), text=np.where(g.padding, "", g.labels),
-                                     textfont=dict(CELL_FONT, size=font_px), colorscale=scale, zmin=lo, zmax=hi,
-                                     **common))
-        if g.padding.any():
-            traces.append(go.Heatmap(z=np.where(g.padding, 0.0, np.nan), text=np.where(g.padding, g.labels, ""),
-                                     colorscale=[[0, PADDING_FILL], [1, PADDING_FILL]],
-                                     textfont=dict(CELL_FONT, size=font_px, color=MUTED), **common))
+    if g.colors == "plain":
+        z = np.where(g.padding, np.nan, 0.0)
+        traces.append(go.Heatmap(z=z, text=g.labels, colorscale=[[0, BLANK_FILL], [1, BLANK_FILL]], **common))
+    else:
+        scale, lo, hi = grid_scale(scale_of)
+        traces.append(go.Heatmap(z=np.where(g.padding, np.nan, g.values), text=np.where(g.padding, "", g.labels),
+                                 textfont=dict(CELL_FONT, size=font_px), colorscale=scale, zmin=lo, zmax=hi, **common))
+    if g.padding.any():
+        traces.append(go.Heatmap(z=np.where(g.padding, 0.0, np.nan), text=np.where(g.padding, g.labels, ""),
+                                 colorscale=[[0, PADDING_FILL], [1, PADDING_FILL]],
+                                 textfont=dict(CELL_FONT, size=font_px, color=MUTED), **common))
     return traces
 
 
+def _stacked(scene: Scene, k: int) -> Grid:
+    """Every part grid `k` shows, one below the other, :func:`strip_gap` rows apart (see
+    :func:`~convviz.figures.animation_frames.camera`)."""
+    g, gap = scene.grids[k], strip_gap(scene.board)
+    origins = scene.pages[k][0]
+    rows, cols = g.footprint
+    values = np.full((len(origins) * gap, cols), np.nan)
+    text = np.full(values.shape, "", dtype=object)
+    padding = np.zeros(values.shape, bool)
+    for n, origin in enumerate(origins):
+        part = g.part(origin)
+        values[n * gap:n * gap + rows], text[n * gap:n * gap + rows] = part.values, part.labels
+        padding[n * gap:n * gap + rows] = part.padding
+    return Grid(g.title, g.top, g.left, values, text.astype(str), padding, g.colors)
+
+
+def _grid_traces(scene: Scene, cell_px: float) -> list[go.Heatmap]:
+    traces = []
+    for k, g in enumerate(scene.grids):
+        if g.view is None:
+            traces += _heatmaps(g, g, cell_px)
+        else:
+            traces += _heatmaps(_stacked(scene, k), g, cell_px, camera(scene, k))
+    return traces
+
+
+def _real_input(g: Grid, shift: int = 0) -> list[tuple[int, int, int, int]]:
+    """The board rectangle of the cells of `g` that are not padding (none when all or none are)."""
+    if not g.padding.any() or g.padding.all():
+        return []
+    r, c = np.nonzero(~g.padding)
+    return [(g.top + shift + r.min(), g.left + c.min(), g.top + shift + r.max(), g.left + c.max())]
+
+
 def _lines(scene: Scene) -> dict:
-    """White lines between all cells, and a dark outline around the real input inside padding."""
+    """White lines between all cells, and dark outlines around the real input inside padding (on
+    the board, and for a grid shown in parts, around each part on its own axis)."""
     white: dict = {"x": [], "y": []}
-    dark: dict = {"x": [], "y": []}
+    dark = {"yaxis": outline(sum((_real_input(g) for g in scene.grids if g.view is None), []), 0.5)}
+    gap = strip_gap(scene.board)
     for g in scene.grids:
-        (rows, cols), t, left = g.shape, g.top - 0.5, g.left - 0.5
+        (rows, cols), t, left = g.footprint, g.top - 0.5, g.left - 0.5
         for r in range(rows + 1):
             white["x"] += [left, left + cols, None]
             white["y"] += [t + r, t + r, None]
         for c in range(cols + 1):
             white["x"] += [left + c, left + c, None]
             white["y"] += [t, t + rows, None]
-        if g.padding.any() and not g.padding.all():
-            r, c = np.nonzero(~g.padding)
-            box = outline([(g.top + r.min(), g.left + c.min(), g.top + r.max(), g.left + c.max())], 0.5)
-            dark["x"] += box["x"] + [None]
-            dark["y"] += box["y"] + [None]
+    for k in scene.zoomed:
+        boxes = [_real_input(scene.grids[k].part(o), n * gap) for n, o in enumerate(scene.pages[k][0])]
+        dark[camera(scene, k)] = outline(sum(boxes, []), 0.5)
     return {"white": white, "dark": dark}
+
+
+def _overview(scene: Scene) -> list[go.Heatmap]:
+    """The whole of the first grid shown in parts, in small cells beside the board, colours only."""
+    k, x0, y0, scale = overview_place(scene)
+    g = scene.grids[k]
+    common = dict(x=x0 + scale * np.arange(g.shape[1]), y=y0 + scale * np.arange(g.shape[0]), showscale=False,
+                  hoverinfo="skip")
+    colours, lo, hi = grid_scale(g)
+    return [go.Heatmap(z=np.where(g.padding, np.nan, g.values), colorscale=colours, zmin=lo, zmax=hi, **common),
+            go.Heatmap(z=np.where(g.padding, 0.0, np.nan), colorscale=[[0, PADDING_FILL], [1, PADDING_FILL]],
+                       **common)]
 
 
 def _annotations(scene: Scene, font_px: int) -> list[dict]:
@@ -102,12 +178,21 @@ def _annotations(scene: Scene, font_px: int) -> list[dict]:
 
 
 def _click_layer(scene: Scene, cell_px: float) -> go.Scatter:
-    """Nearly invisible markers over the clickable cells, each carrying its step."""
+    """Nearly invisible markers over the clickable cells, each carrying its step (for a grid shown
+    in parts, over every part, on its axis)."""
     where, targets = scene.click_targets()
-    g = scene.grids[scene.clickable]
+    k = scene.clickable
+    g = scene.grids[k]
+    x, y, yaxis = g.left + where[:, 1], g.top + where[:, 0], "yaxis"
+    if g.view is not None:
+        gap, (rows, cols), origins = strip_gap(scene.board), g.footprint, np.array(scene.pages[k][0])
+        n, a, b = np.indices((len(origins), rows, cols)).reshape(3, -1)
+        r, c = origins[n, 0] + a, origins[n, 1] + b
+        where, targets = np.stack([r, c], axis=-1), r * g.shape[1] + c
+        x, y, yaxis = g.left + b, g.top + a + n * gap, camera(scene, k)
     what = "input" if scene.running is not None else "output"
-    hover = [f"{what} ({r - g.top}, {c - g.left}): click for step {k + 1}" for (r, c), k in zip(where, targets)]
-    return go.Scatter(x=where[:, 1], y=where[:, 0], customdata=targets, hovertext=hover, mode="markers",
+    hover = [f"{what} ({r}, {c}): click for step {t + 1}" for (r, c), t in zip(where, targets)]
+    return go.Scatter(x=x, y=y, customdata=targets, hovertext=hover, mode="markers", **_on(yaxis),
                       marker=dict(size=cell_px * 0.9, symbol="square", opacity=0.01, color=INK),
                       selected=dict(marker=dict(opacity=0.01)), unselected=dict(marker=dict(opacity=0.01)),
                       hovertemplate="%{hovertext}<extra></extra>")
@@ -193,14 +278,15 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
     """
     n = len(scene.steps)
     step = min(max(step, 0), n - 1)
-    rows, cols = scene.board
+    rows, cols = extent(scene)
     shown = frame_range(n, step, max_frames)
-    words_px = max(len(scene.steps[k].lines) for k in shown) * _LINE_PX + len(scene.formula) * _FORMULA_PX + 30
-    top_px = _TOP_PX if titled else 12
+    words_px, top_px = _words_px(scene, shown), _TOP_PX if titled else 12
     cell_px = width / cols
-    if height is not None:
-        cell_px = min(cell_px, (height - top_px - _BOTTOM_PX - words_px) / rows)
-    cell_px = float(np.clip(cell_px, 6, 80))
+    if height is not None:   # unless that would make the numbers too small: then the figure grows
+        tall = (height - top_px - _BOTTOM_PX - words_px) / rows
+        smallest = min(text_px(g.labels, min(cell_px, tall)) for g in scene.grids)
+        cell_px = min(cell_px, tall) if smallest >= SMALLEST_TEXT_PX or tall >= cell_px else cell_px
+    cell_px = float(np.clip(cell_px, 6, _LARGEST_CELL_PX))
     board_px = rows * cell_px
     split, gap = words_px / (board_px + words_px), 16 / (board_px + words_px)
 
@@ -216,23 +302,31 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
     if scene.running is not None:
         add(_running_strip(scene, shown, cell_px))
     if scene.fills is not None:
-        add(go.Scatter(mode="lines", fill="toself", fillcolor=BLANK_FILL, line=dict(width=0), **now.pop(0)),
-            moves=True)
+        add(go.Scatter(mode="lines", fill="toself", fillcolor=BLANK_FILL, line=dict(width=0),
+                       **_on(on_board(scene, scene.fills)), **now.pop(0)), moves=True)
     grid = _lines(scene)
     add(go.Scatter(mode="lines", line=dict(color="white", width=float(np.clip(cell_px / 16, 0.5, 2))), **grid["white"]))
-    add(go.Scatter(mode="lines", line=dict(color=INK, width=1.5), **grid["dark"]))
+    for yaxis, path in grid["dark"].items():
+        add(go.Scatter(mode="lines", line=dict(color=INK, width=1.5), **_on(yaxis), **path))
     add(go.Scatter(mode="lines", fill="toself", fillcolor=WINDOW_FILL, line=dict(color=WINDOW, width=3),
                    **_on(*MOVED["window"]), **outline(cell_rects(scene.steps[0].window), 0.5)))
     if has_marks(scene):
-        add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=3, dash="dot"), **now.pop(0)), moves=True)
+        add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=3, dash="dot"),
+                       **_on(on_board(scene, scene.marked)), **now.pop(0)), moves=True)
     add(go.Scatter(mode="lines", line=dict(color=HIGHLIGHT, width=4), **_on(*MOVED["current"]),
                    **outline(cell_rects(scene.steps[0].current), 0.56)))
+    if scene.zoomed:
+        for trace in _overview(scene):
+            add(trace)
+        add(go.Scatter(mode="lines", line=dict(color=WINDOW, width=2.5), **now.pop(0)), moves=True)
     add(go.Scatter(x=[0], y=[1], mode="text", textposition="bottom right", xaxis="x2", yaxis="y2", cliponaxis=False,
                    textfont=dict(FONT, size=19), **now.pop(0)), moves=True)
     fig.update_traces(hoverinfo="skip", selector=dict(type="scatter"))
     add(_click_layer(scene, cell_px))
-    fig.frames = [go.Frame(name=str(k), data=dynamic_data(scene, k), traces=moving, layout=dynamic_layout(scene, k))
-                  for k in shown]
+    # Frames hold only what dynamic_data and dynamic_layout make, tested there; validating
+    # a thousand of them again would double the figure's build time.
+    fig.frames = [go.Frame(name=str(k), data=dynamic_data(scene, k), traces=moving, layout=dynamic_layout(scene, k),
+                           _validate=False) for k in shown]
 
     notes = _annotations(scene, int(np.clip(cell_px * 0.36, 9, 20)))
     notes.append(dict(xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom", showarrow=False,
@@ -241,11 +335,16 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
         notes.append(dict(xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="bottom", showarrow=False,
                           text=f"frames for steps {shown.start + 1}–{shown.stop} of {n}: change the step to move them",
                           font=dict(FONT, size=13, color=MUTED)))
-    x_range, y_range = board_ranges(scene.board)
+    if scene.zoomed:
+        k, x0, y0, _ = overview_place(scene)
+        notes.append(dict(x=x0 - 0.5, y=y0 - 0.55, text="Where", xanchor="left", yanchor="bottom", showarrow=False,
+                          font=dict(FONT, size=15, color=MUTED)))
+    x_range, y_range = board_ranges(extent(scene))
     overlay = dict(visible=False, fixedrange=True)
     for x_axis, y_axis in MOVED.values():
         fig.update_layout({x_axis: dict(overlaying="x", **overlay), y_axis: dict(overlaying="y", **overlay)})
-    fig.update_layout({STRIP: dict(overlaying="y", **overlay)})
+    for y_axis in (STRIP, *(camera(scene, k) for k in scene.zoomed)):
+        fig.update_layout({y_axis: dict(overlaying="y", **overlay)})
     fig.update_layout(dynamic_layout(scene, step))
     fig.update_layout(
         height=int(top_px + board_px + words_px + _BOTTOM_PX), margin=dict(l=8, r=8, t=top_px, b=_BOTTOM_PX),

@@ -20,7 +20,7 @@ from ..arguments import IntOrTuple, Padding
 from ..arithmetic import explain_conv_output_size
 from ..padding import pad
 from ..steps import ConvSteps, conv2d_steps
-from .animation_scene import Grid, Scene, StepView
+from .animation_scene import Grid, Scene, StepView, follow, neighbourhoods
 from .animation_text import (
     LINE_LIMIT, axis_notes, equals, expression, formula_lines, labels, operand, operands, products, shorten,
     shown_exactly,
@@ -32,7 +32,7 @@ CHANNEL_NAMES = ("R", "G", "B")
 def conv_scene(
     x: object, weight: object, bias: float = 0.0, stride: IntOrTuple = 1, padding: Padding = 0,
     dilation: IntOrTuple = 1, padding_mode: str = "zeros", image: bool = False,
-    region: tuple[range, range] | None = None,
+    region: tuple[range, range] | None = None, fit: tuple[int, int] | None = None,
 ) -> Scene:
     """A convolution with one output channel, one step per output cell.
 
@@ -50,6 +50,10 @@ def conv_scene(
         Only these outputs of the whole layer, over the part of the input their windows
         read: a patch of a large image with its real neighbours, numbered as in the whole
         output (see :func:`convviz.patches.patch_outputs`).
+    fit : (rows, cols), optional
+        The largest board a renderer can number legibly. When the whole layer needs more,
+        the input and the output show a neighbourhood of the window that turns like a page
+        (:attr:`Grid.view`, :func:`~convviz.figures.animation_scene.follow`).
 
     Examples
     --------
@@ -74,29 +78,18 @@ def conv_scene(
     hp, wp = padded.shape[1:]
     names = CHANNEL_NAMES if channels == 3 else tuple(f"channel {c}" for c in range(channels))
     pad_note = f" ({padding_mode} padding in grey)" if (pt, pb, pl, pr) != (0, 0, 0, 0) else ""
-
-    grids, signs = [], []
-    if channels == 1:
-        tall = max(hp, kh, oh)
-        mid = 1 + (tall - 1) / 2
-        k_left = wp + 2
-        o_left = k_left + kw + 2
-        grids.append(_input_grid(f"Input{pad_note}", 1 + (tall - hp) // 2, 0, padded[0], inside, image))
-        grids.append(_weight_grid("Kernel", 1 + (tall - kh) // 2, k_left, steps.weights[0]))
-        signs += [(mid, wp + 0.5, "∗"), (mid, k_left + kw + 0.5, "=")]
-        out_top = 1 + (tall - oh) // 2
-    else:
-        span = wp + 2
-        for c in range(channels):
-            grids.append(_input_grid(f"{names[c]}{pad_note}" if c == 0 else names[c], 1, c * span, padded[c],
-                                     inside, image))
-        for c in range(channels):
-            grids.append(_weight_grid(f"{names[c]} slice", hp + 3, c * span + max(0, (wp - kw) // 2),
-                                      steps.weights[c]))
-            signs.append((hp + 1, c * span + (wp - 1) / 2, "∗"))
-            signs.append((1 + (hp - 1) / 2, c * span + wp + 0.5, "+" if c < channels - 1 else "="))
-        o_left, out_top = channels * span, 1 + max(0, (hp - oh) // 2)
-    out = Grid("Output", out_top, o_left, steps.sums, labels(steps.sums), np.zeros((oh, ow), bool), "signed")
+    reach = (int(np.ptp(steps.rows[0, 0])) + 1, int(np.ptp(steps.cols[0, 0])) + 1)   # rows, cols a window spans
+    jump = (int(steps.rows[min(1, oh - 1), 0].min() - steps.rows[0, 0].min()) or 1,
+            int(steps.cols[0, min(1, ow - 1)].min() - steps.cols[0, 0].min()) or 1)     # the stride
+    in_view, out_view = neighbourhoods(fit, (hp, wp), (oh, ow), reach, jump,
+                                       lambda seen, made: _layout(channels, seen, (kh, kw), made, True)[-1])
+    in_pos, k_pos, out_pos, signs, _ = _layout(channels, in_view or (hp, wp), (kh, kw), out_view or (oh, ow),
+                                               out_view is not None)
+    titles = [f"Input{pad_note}"] if channels == 1 else [f"{names[0]}{pad_note}", *names[1:channels]]
+    grids = [_input_grid(titles[c], *in_pos[c], padded[c], inside, image, in_view) for c in range(channels)]
+    grids += [_weight_grid("Kernel" if channels == 1 else f"{names[c]} slice", *k_pos[c], steps.weights[c])
+              for c in range(channels)]
+    out = Grid("Output", *out_pos, steps.sums, labels(steps.sums), np.zeros((oh, ow), bool), "signed", out_view)
     grids.append(out)
 
     inputs = grids[:channels]
@@ -105,7 +98,12 @@ def conv_scene(
     for k in range(oh * ow):
         i, j = divmod(k, ow)
         r, c = steps.rows[i, j] + pt - top, steps.cols[i, j] + pl - left
-        window = np.concatenate([g.cells(r, c) for g in inputs])
+        made = seen = (0, 0)
+        if out_view is not None:
+            made = follow(i, 1, oh, out_view[0]), follow(j, 1, ow, out_view[1])
+            seen = (int(steps.rows[made[0], 0].min()) + pt - top, int(steps.cols[0, made[1]].min()) + pl - left)
+        origins = (seen,) * channels + ((0, 0),) * channels + (made,) if out_view else ()
+        window = np.concatenate([g.cells(r, c, seen) for g in inputs])
         heading = f"Step {k + 1} of {oh * ow} · output ({first[0] + i}, {first[1] + j})"
         if channels == 1:
             terms = products(text[0][0][0, i, j], text[1][0][0])
@@ -116,7 +114,8 @@ def conv_scene(
             lines = (heading, *expression(terms, equals(steps.sums[i, j], exact)))
         else:
             lines = (heading, *_channel_lines(steps, text, i, j, names))
-        views.append(StepView(window, out.cells(i, j), np.empty((0, 2), int), lines, float(steps.sums[i, j])))
+        views.append(StepView(window, out.cells(i, j, made), np.empty((0, 2), int), lines, float(steps.sums[i, j]),
+                              origins))
 
     worked = explain_conv_output_size(a.shape[1:], (kh, kw), stride, steps.pads, dilation)
     notes = axis_notes(worked)
@@ -127,13 +126,48 @@ def conv_scene(
                  f"they read: rows {top - pt}–{top - pt + hp - 1}, columns {left - pl}–{left - pl + wp - 1} "
                  f"(negative or past the edge: padding).", *notes)
     title = "Convolution" if channels == 1 else f"Convolution over {channels} channels"
-    return Scene(title, tuple(grids), tuple(signs), tuple(views), formula_lines(worked), notes,
+    return Scene(title, tuple(grids), tuple(map(tuple, signs)), tuple(views), formula_lines(worked), notes,
                  fills=len(grids) - 1, clickable=len(grids) - 1)
 
 
-def _input_grid(title: str, top: int, left: int, values: np.ndarray, inside: np.ndarray, image: bool) -> Grid:
+def _layout(channels: int, seen: tuple[int, int], kernel: tuple[int, int], made: tuple[int, int],
+            stacked: bool = False) -> tuple:
+    """Board places ``(top, left)`` of the inputs, the kernels and the output, the signs between
+    them and the board's rows and columns, for grids taking these rows and columns.
+
+    One channel, or several `stacked`: each channel ∗ its kernel, one above the other, = the
+    output. Several side by side: each kernel slice under its channel, then the output (wide
+    but short, best while every grid is shown whole).
+    """
+    (hp, wp), (kh, kw), (oh, ow) = seen, kernel, made
+    if channels == 1 or stacked:
+        tall = max(hp, kh)
+        band = tall + 2
+        rows = max(channels * band - 1, oh + 1)
+        k_left = wp + 2
+        o_left = k_left + kw + 2
+        mid = 1 + (rows - 2) / 2
+        inputs = [(1 + c * band + (tall - hp) // 2, 0) for c in range(channels)]
+        kernels = [(1 + c * band + (tall - kh) // 2, k_left) for c in range(channels)]
+        signs = [(1 + c * band + (tall - 1) / 2, wp + 0.5, "∗") for c in range(channels)]
+        signs += [((c + 1) * band - 0.5, k_left - 1, "+") for c in range(channels - 1)]
+        signs.append((mid, k_left + kw + 0.5, "="))
+        return inputs, kernels, (1 + int((rows - 1 - oh) // 2), o_left), signs, (rows, o_left + ow)
+    span = wp + 2
+    signs = []
+    for c in range(channels):
+        signs += [(hp + 1, c * span + (wp - 1) / 2, "∗"),
+                  (1 + (hp - 1) / 2, c * span + wp + 0.5, "+" if c < channels - 1 else "=")]
+    o_left, out_top = channels * span, 1 + max(0, (hp - oh) // 2)
+    return ([(1, c * span) for c in range(channels)],
+            [(hp + 3, c * span + max(0, (wp - kw) // 2)) for c in range(channels)], (out_top, o_left), signs,
+            (max(hp + 3 + kh, out_top + oh), o_left + ow))
+
+
+def _input_grid(title: str, top: int, left: int, values: np.ndarray, inside: np.ndarray, image: bool,
+                view: tuple[int, int] | None) -> Grid:
     return Grid(title, top, left, np.where(inside, values, np.nan), labels(values), ~inside,
-                "image" if image else "input")
+                "image" if image else "input", view)
 
 
 def _weight_grid(title: str, top: int, left: int, weights: np.ndarray) -> Grid:

@@ -26,6 +26,7 @@ from .animation_scene import Scene, rectangles
 MAX_FRAMES = 1600
 MOVED = {"window": ("xaxis3", "yaxis3"), "current": ("xaxis4", "yaxis4")}   #: axes each moving part is drawn on
 STRIP = "yaxis5"    #: the y axis of the running-total snapshots
+OVERVIEW = 4        #: board columns the overview of a grid shown in parts takes, beside the board
 
 
 def frame_range(steps: int, step: int, max_frames: int = MAX_FRAMES) -> range:
@@ -69,12 +70,61 @@ def _cover(rects: list[tuple[int, int, int, int]]) -> dict:
             "y": [row - 0.5, row - 0.5, bottom + 0.5, bottom + 0.5, row + 0.5, row + 0.5, row - 0.5]}
 
 
+def camera(scene: Scene, grid: int) -> str:
+    """The y axis that shows grid `grid`'s parts, one below the other, scrolled to the current one.
+
+    A part is drawn where the grid sits on the board, `strip_gap` rows further down for each
+    part before it; the others fall outside the plot and are clipped, as the running totals'
+    snapshots are (:data:`STRIP`).
+    """
+    return f"yaxis{6 + scene.zoomed.index(grid)}"
+
+
+def extent(scene: Scene) -> tuple[int, int]:
+    """Rows and columns the figure shows: the board, and beside it any overview."""
+    rows, cols = scene.board
+    return rows, cols + (OVERVIEW + 1 if scene.zoomed else 0)
+
+
+def overview_place(scene: Scene) -> tuple[int, float, float, float]:
+    """The grid the overview shows whole (the first shown in parts), where its cell ``[0, 0]``
+    sits and the board columns one of its cells takes."""
+    k = scene.zoomed[0]
+    g = scene.grids[k]
+    scale = OVERVIEW / max(g.shape)
+    return k, scene.board[1] + 0.5 + scale / 2, g.top - 0.5 + scale / 2, scale
+
+
+def _overview_box(scene: Scene, step: int) -> dict:
+    """The outline, on the overview, of the part of its grid `step` shows."""
+    k, x0, y0, scale = overview_place(scene)
+    (r, c), (rows, cols) = scene.origin(step, k), scene.grids[k].footprint
+    xs = [x0 + (c - 0.5) * scale, x0 + (c + cols - 0.5) * scale]
+    ys = [y0 + (r - 0.5) * scale, y0 + (r + rows - 0.5) * scale]
+    return {"x": [round(v, 3) for v in (xs[0], xs[1], xs[1], xs[0], xs[0])],
+            "y": [round(v, 3) for v in (ys[0], ys[0], ys[1], ys[1], ys[0])]}
+
+
+def on_board(scene: Scene, grid: int) -> str:
+    """The y axis that grid `grid`'s cells, and what lies on them, are drawn on."""
+    return camera(scene, grid) if scene.grids[grid].view is not None else "yaxis"
+
+
+def _paged(scene: Scene, grid: int, step: int, path: dict) -> dict:
+    """A board path moved down to the part of grid `grid` that `step` shows, on its :func:`camera` axis."""
+    if scene.grids[grid].view is None:
+        return path
+    shift = int(scene.pages[grid][1][step]) * strip_gap(scene.board)
+    return {"x": path["x"], "y": [None if y is None else y + shift for y in path["y"]]}
+
+
 def dynamic_data(scene: Scene, step: int) -> list[dict]:
     """What changes at `step`, in the order of the figure's moving traces."""
     view = scene.steps[step]
-    covers = [_cover(scene.hidden(step))] if scene.fills is not None else []
-    marks = [outline(cell_rects(view.marks), 0.3)] if has_marks(scene) else []
-    return [*covers, *marks, {"text": ["<br>".join(view.lines)]}]
+    covers = [_paged(scene, scene.fills, step, _cover(scene.hidden(step)))] if scene.fills is not None else []
+    marks = [_paged(scene, scene.marked, step, outline(cell_rects(view.marks), 0.3))] if has_marks(scene) else []
+    boxes = [_overview_box(scene, step)] if scene.zoomed else []
+    return [*covers, *marks, *boxes, {"text": ["<br>".join(view.lines)]}]
 
 
 def offset(scene: Scene, step: int, part: str) -> tuple[int, int]:
@@ -102,8 +152,9 @@ def strip_gap(board: tuple[int, int]) -> int:
 
 
 def dynamic_layout(scene: Scene, step: int) -> dict:
-    """Axis ranges that put the window, the current cell and any running totals where `step` has them."""
-    (x0, x1), (y0, y1) = board_ranges(scene.board)
+    """Axis ranges that put the window, the current cell, the parts shown and any running totals
+    where `step` has them."""
+    (x0, x1), (y0, y1) = board_ranges(extent(scene))
     layout = {}
     for part, (x_axis, y_axis) in MOVED.items():
         dr, dc = offset(scene, step, part)
@@ -112,4 +163,7 @@ def dynamic_layout(scene: Scene, step: int) -> dict:
     if scene.running is not None:
         shift = step * strip_gap(scene.board)
         layout[STRIP] = {"range": [round(y0 + shift, 1), round(y1 + shift, 1)]}
+    for k, (_, page) in scene.pages.items():
+        shift = int(page[step]) * strip_gap(scene.board)
+        layout[camera(scene, k)] = {"range": [round(y0 + shift, 1), round(y1 + shift, 1)]}
     return layout

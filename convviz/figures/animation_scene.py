@@ -21,7 +21,9 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -45,6 +47,10 @@ class Grid:
         Cells drawn grey: padding around an input, or output cropped away.
     colors : {"input", "image", "signed", "plain"}
         Pale blues by value, greys as in a photo, blue–white–red around 0, or none.
+    view : (rows, cols) or None
+        For a grid too large to number every cell legibly: how much of it is shown at a
+        time, a neighbourhood that follows the window (each step's
+        :attr:`StepView.origins` says where it starts). `top` and `left` place it.
     """
 
     title: str
@@ -54,15 +60,84 @@ class Grid:
     labels: np.ndarray
     padding: np.ndarray
     colors: str
+    view: tuple[int, int] | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
         """``(rows, cols)``."""
         return self.values.shape
 
-    def cells(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Board cells ``(n, 2)`` of grid positions `rows`, `cols` (any matching shapes)."""
-        return np.stack([np.ravel(rows) + self.top, np.ravel(cols) + self.left], axis=-1).astype(int)
+    @property
+    def footprint(self) -> tuple[int, int]:
+        """Rows and columns the grid takes on the board: its `view`, or all of it."""
+        return self.shape if self.view is None else self.view
+
+    def cells(self, rows: np.ndarray, cols: np.ndarray, origin: tuple[int, int] = (0, 0)) -> np.ndarray:
+        """Board cells ``(n, 2)`` of grid positions `rows`, `cols` (any matching shapes), when the
+        shown part starts at grid cell `origin`."""
+        return np.stack([np.ravel(rows) - origin[0] + self.top, np.ravel(cols) - origin[1] + self.left],
+                        axis=-1).astype(int)
+
+    def part(self, origin: tuple[int, int]) -> Grid:
+        """The cells shown when the view starts at grid cell `origin`, as a grid in the same place.
+
+        >>> g = Grid("", 0, 0, np.arange(16.0).reshape(4, 4), labels(np.arange(16.0).reshape(4, 4)),
+        ...          np.zeros((4, 4), bool), "input", view=(2, 2))
+        >>> g.part((1, 2)).labels.tolist()
+        [['6', '7'], ['10', '11']]
+        """
+        if self.view is None:
+            return self
+        shown = np.s_[origin[0]:origin[0] + self.view[0], origin[1]:origin[1] + self.view[1]]
+        return Grid(self.title, self.top, self.left, self.values[shown], self.labels[shown], self.padding[shown],
+                    self.colors)
+
+
+def follow(start: int, extent: int, length: int, view: int) -> int:
+    """Where a `view` of a `length`-long axis starts so that cells ``start … start + extent − 1`` show.
+
+    The view turns like a page: it stays put while the window moves through it and jumps
+    when the window would leave it, so the numbers stand still under a moving window.
+
+    >>> [follow(s, 3, 12, 6) for s in range(10)]
+    [0, 0, 0, 0, 4, 4, 4, 4, 6, 6]
+    """
+    if view >= length:
+        return 0
+    turn = max(view - extent + 1, 1)
+    return int(min(start // turn * turn, length - view))
+
+
+def neighbourhoods(
+    fit: tuple[int, int] | None, read: tuple[int, int], made: tuple[int, int], reach: tuple[int, int],
+    stride: tuple[int, int], board: Callable[[tuple[int, int], tuple[int, int]], tuple[int, int]],
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The largest views of an input (`read` rows, cols) and its output (`made`) that fit in `fit`.
+
+    A page of ``n × n`` outputs and exactly the input their windows read (a window spans
+    `reach` cells and moves by `stride`), so the two turn together. `board` gives the board's
+    rows and columns for grids of those sizes. When not even two outputs a side fit the
+    rows, the rows are let go for two outputs a side: a taller figure beats numbers too
+    small to read, and the smallest page keeps it as short as it can be.
+    ``(None, None)`` when everything fits whole.
+
+    >>> neighbourhoods((9, 20), (32, 32), (30, 30), (3, 3), (1, 1), lambda a, b: (max(a[0], b[0]), a[1] + b[1] + 5))
+    ((8, 8), (6, 6))
+    """
+    if fit is None:
+        return None, None
+
+    def views(n: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        out = tuple(min(m, n) for m in made)
+        return tuple(min(p, (m - 1) * s + r) for p, m, s, r in zip(read, out, stride, reach)), out
+
+    sizes = range(max(made), 0, -1)
+    fitting = [n for n in sizes if all(b <= f for b, f in zip(board(*views(n)), fit))]
+    if not fitting or fitting[0] < min(2, max(made)):
+        wide = [n for n in sizes if board(*views(n))[1] <= fit[1]]
+        fitting = [min([n for n in wide if n >= 2] or wide or [1])]
+    seen, out = views(fitting[0])
+    return (None, None) if out == made else (seen, out)
 
 
 @dataclass(frozen=True)
@@ -78,6 +153,9 @@ class StepView:
         The heading and the arithmetic, one string per line.
     result : float
         The number the arithmetic ends in, from the engine.
+    origins : tuple of (row, col)
+        For each grid, the grid cell its shown part starts at (``(0, 0)`` for a grid
+        shown whole; empty when every grid is).
     """
 
     window: np.ndarray
@@ -85,6 +163,7 @@ class StepView:
     marks: np.ndarray
     lines: tuple[str, ...]
     result: float
+    origins: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +190,8 @@ class Scene:
     clickable : int
         Index of the grid whose cells jump to a step when clicked; cell ``[i, j]`` is step
         ``i·cols + j``.
+    marked : int
+        Index of the grid the steps' `marks` lie on.
     """
 
     title: str
@@ -123,11 +204,35 @@ class Scene:
     running: np.ndarray | None = None
     running_grid: int | None = None
     clickable: int = 0
+    marked: int = 0
 
     @property
     def board(self) -> tuple[int, int]:
         """Rows and columns of the board that holds every grid."""
-        return (max(g.top + g.shape[0] for g in self.grids), max(g.left + g.shape[1] for g in self.grids))
+        return (max(g.top + g.footprint[0] for g in self.grids), max(g.left + g.footprint[1] for g in self.grids))
+
+    @property
+    def zoomed(self) -> tuple[int, ...]:
+        """Indices of the grids shown a neighbourhood at a time."""
+        return tuple(k for k, g in enumerate(self.grids) if g.view is not None)
+
+    @cached_property
+    def pages(self) -> dict[int, tuple[list[tuple[int, int]], np.ndarray]]:
+        """For each grid shown in parts: the parts' origins, and which part each step shows."""
+        pages = {}
+        for k in self.zoomed:
+            origins = sorted({view.origins[k] for view in self.steps})
+            index = {o: n for n, o in enumerate(origins)}
+            pages[k] = origins, np.array([index[view.origins[k]] for view in self.steps])
+        return pages
+
+    def origin(self, step: int, grid: int) -> tuple[int, int]:
+        """Grid cell where grid `grid`'s shown part starts at `step`."""
+        return (0, 0) if self.grids[grid].view is None else self.steps[step].origins[grid]
+
+    def shown(self, step: int, grid: int) -> Grid:
+        """Grid `grid` as `step` shows it: all of it, or the neighbourhood of the window."""
+        return self.grids[grid].part(self.origin(step, grid))
 
     def hidden(self, step: int) -> list[tuple[int, int, int, int]]:
         """Board rectangles ``(row0, col0, row1, col1)`` (inclusive) still blank at `step`.
@@ -141,11 +246,13 @@ class Scene:
         g = self.grids[self.fills]
         rows, cols = g.shape
         i, j = divmod(step, cols)
+        blank = [(i, j + 1, i, cols - 1)] * (j + 1 < cols) + [(i + 1, 0, rows - 1, cols - 1)] * (i + 1 < rows)
+        (o_r, o_c), (f_r, f_c) = self.origin(step, self.fills), g.footprint
         rects = []
-        if j + 1 < cols:
-            rects.append((g.top + i, g.left + j + 1, g.top + i, g.left + cols - 1))
-        if i + 1 < rows:
-            rects.append((g.top + i + 1, g.left, g.top + rows - 1, g.left + cols - 1))
+        for r0, c0, r1, c1 in blank:
+            r0, c0, r1, c1 = max(r0 - o_r, 0), max(c0 - o_c, 0), min(r1 - o_r, f_r - 1), min(c1 - o_c, f_c - 1)
+            if r0 <= r1 and c0 <= c1:
+                rects.append((g.top + r0, g.left + c0, g.top + r1, g.left + c1))
         return rects
 
     def running_labels(self, step: int) -> np.ndarray:
@@ -155,10 +262,10 @@ class Scene:
         return labels(self.running[step])
 
     def click_targets(self) -> tuple[np.ndarray, np.ndarray]:
-        """Board cells of the clickable grid and the step each one jumps to."""
-        g = self.grids[self.clickable]
-        rows, cols = np.indices(g.shape)
-        return g.cells(rows, cols), np.arange(rows.size)
+        """Cells ``(n, 2)`` of the clickable grid, in its own rows and columns, and the step each
+        one jumps to."""
+        rows, cols = np.indices(self.grids[self.clickable].shape)
+        return np.stack([rows.ravel(), cols.ravel()], axis=-1), np.arange(rows.size)
 
 
 def grid_scale(grid: Grid) -> tuple[list, float, float]:

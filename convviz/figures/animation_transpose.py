@@ -31,11 +31,13 @@ def _span(name: str, lo: int, hi: int) -> str:
 def transpose_scene(
     x: object, weight: object, stride: IntOrTuple = 1, padding: IntOrTuple = 0,
     output_padding: IntOrTuple = 0, dilation: IntOrTuple = 1, image: bool = False,
+    fit: tuple[int, int] | None = None,
 ) -> Scene:
     """A single-channel transposed convolution, one step per input cell.
 
-    Inputs larger than :data:`MAX_SIDE` per side are cut to their top-left corner (a note
-    says so): the point is to watch stamps add up, which a small input shows best.
+    Inputs larger than :data:`MAX_SIDE` per side, or than lets the board fit in `fit` (rows,
+    cols; see :func:`~convviz.figures.animation.legible_fit`), are cut to their top-left
+    corner (a note says so): the point is to watch stamps add up, which a small input shows best.
 
     Parameters
     ----------
@@ -55,10 +57,16 @@ def transpose_scene(
     a = np.asarray(x, dtype=float)
     a = a.reshape(a.shape[-2:]) if a.ndim == 3 and a.shape[0] == 1 else a
     notes = []
-    if a.ndim == 2 and max(a.shape) > MAX_SIDE:
-        notes.append(f"Showing the top-left {min(a.shape[0], MAX_SIDE)}×{min(a.shape[1], MAX_SIDE)} of the "
+    side = MAX_SIDE
+    while fit is not None and side > 1 and a.ndim == 2:
+        rows, cols = transpose_scene(a[:side, :side], weight, stride, padding, output_padding, dilation).board
+        if rows <= fit[0] and cols <= fit[1]:
+            break
+        side -= 1
+    if a.ndim == 2 and max(a.shape) > side:
+        notes.append(f"Showing the top-left {min(a.shape[0], side)}×{min(a.shape[1], side)} of the "
                      f"{a.shape[0]}×{a.shape[1]} input: every stamp is a step, so a small input shows it best.")
-        a = a[:MAX_SIDE, :MAX_SIDE]
+        a = a[:side, :side]
     steps = conv_transpose2d_steps(a, weight, stride, padding, output_padding, dilation)
     w = np.asarray(weight, dtype=float).reshape(steps.stamps.shape[2:])
     h_in, w_in = a.shape
