@@ -6,9 +6,8 @@ import numpy as np
 import streamlit as st
 
 from convviz.activations import ACTIVATIONS
-from convviz.arguments import effective_kernel_size
 from convviz.export import keras_code, pytorch_code
-from convviz.figures.playground import DISPLAYS, colour_map, image_figure, jpeg_uri
+from convviz.figures.playground import DISPLAYS, colour_map, image_figure, jpeg_uri, screen_side
 from convviz.images import encode_png
 from convviz.layers import Activation, Conv, Pool
 from convviz.pipeline import POOLS, feature_maps, input_channels
@@ -41,10 +40,27 @@ def run_layer(image_key: str, _x: np.ndarray, kernels: tuple, colour: str, bias:
         return feature_maps(_x, arrays, colour, bias, *layer, *after)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def input_uri(image_key: str, colour: str, _shown: np.ndarray) -> str:
-    """The input as a JPEG data URI, encoded once per image and colour mode (`_shown`: grey or RGB)."""
-    return jpeg_uri(_shown)
+# Figures are kept as data (a Figure object breaks /_stcore/metrics' sizing), for every session:
+# colouring and encoding a 512-pixel panel takes about 2 ms, and a class keeps coming back to the
+# same settings. Images are sent at
+# twice the size they are drawn at (2× screens). The input has no window drawn on it: the same
+# figure every run, so the browser keeps it (the inspector's thumbnail shows the window).
+@st.cache_resource(max_entries=16, ttl=600, show_spinner=False)
+def input_figure(image_key: str, colour: str, _shown: np.ndarray, title: str, width: int) -> dict:
+    uri = jpeg_uri(_shown, 2 * screen_side(_shown.shape[:2], width))
+    return image_figure(uri, _shown.shape[:2], title, width=width).to_dict()
+
+
+@st.cache_resource(max_entries=64, ttl=600, show_spinner=False)
+def map_figure(run: tuple, _fmap: np.ndarray, display: str, title: str, marker: tuple | None, width: int) -> dict:
+    """The figure of the feature map `run` names: run_layer's arguments and the map's number."""
+    rgb, bar = coloured(_fmap, display)
+    uri = jpeg_uri(rgb, 2 * screen_side(_fmap.shape[1:], width))
+    return image_figure(uri, _fmap.shape[1:], title, bar, marker, width).to_dict()
+
+
+def coloured(fmap: np.ndarray, display: str) -> tuple[np.ndarray, dict | None]:
+    return colour_map(fmap if fmap.shape[0] == 3 else fmap[0], display)
 
 
 def npy_bytes(array: np.ndarray) -> bytes:
@@ -89,17 +105,16 @@ kernels = tuple((np.ascontiguousarray(k, dtype=np.float64).tobytes(), k.shape) f
 after = tuple(PAGE.value(n) for n in ("activation", "pool", "pool_size", "pool_stride"))
 try:
     conv_args = layer.kwargs(x.shape[1:], kshape)
-    pads = layer.per_side(x.shape[1:], kshape)
-    result = run_layer(image_key, x, kernels, colour, choice.bias, tuple(conv_args.values()), after)
+    settings = (kernels, colour, choice.bias, tuple(conv_args.values()), after)
+    result = run_layer(image_key, x, *settings)
 except (ValueError, TypeError) as exc:
     head.info(f"This layer can't be computed: {exc}")
     st.stop()
 
 head.markdown("**Shapes:** " + " → ".join(f"{s.name} `{'×'.join(map(str, s.shape))}`" for s in result.stages))
 with details.expander("Output size, worked out", expanded=False):
-    for axis, worked in zip(("height", "width"), result.conv_formulas):
-        st.markdown(f"**{axis}:** {worked.text}" + (f"  \n{worked.note}" if worked.note else ""))
-    for axis, worked in zip(("pooled height", "pooled width"), result.pool_formulas):
+    for axis, worked in zip(("height", "width", "pooled height", "pooled width"),
+                            (*result.conv_formulas, *result.pool_formulas)):
         st.markdown(f"**{axis}:** {worked.text}" + (f"  \n{worked.note}" if worked.note else ""))
 
 groups = x.shape[0] if colour == "each channel" else 1
@@ -116,29 +131,22 @@ display = (t_show[0] if present else details).radio(
 out_h, out_w = (w.value for w in result.conv_formulas)
 row, col = PAGE.clamp("row", 0, out_h - 1), PAGE.clamp("col", 0, out_w - 1)
 pooled = after[1] != "none"
-top, left = row * layer.stride[0] - pads[0][0], col * layer.stride[1] - pads[1][0]
-span = effective_kernel_size(kshape, layer.dilation)
-box = (top, left, top + span[0] - 1, left + span[1] - 1)
+marker = None if pooled else (row, col, row, col)
 
 panels = figures.columns(min(2, 1 + len(result.maps)), gap="medium")  # two wide: large enough to read
 panel_px = RESULTS_PX // len(panels)
 if present:
     panel_px = min(SLIDE_PX[0] // len(panels), int(SLIDE_PX[1] * x.shape[2] / x.shape[1]) + 64)
-input_title = f"Input {'×'.join(map(str, x.shape))}"
-shown = input_uri(image_key, colour, x[0] if colour == "luminance" else image.pixels)
-panels[0].plotly_chart(
-    image_figure(shown, x.shape[1:], input_title, box=None if pooled else box, width=panel_px),
-    key=PAGE.key("input_plot"), config={"displaylogo": False},
-)
+pixels = x[0] if colour == "luminance" else image.pixels
+panels[0].plotly_chart(input_figure(image_key, colour, pixels, f"Input {'×'.join(map(str, x.shape))}", panel_px),
+                       key=PAGE.key("input_plot"), config={"displaylogo": False})
 for i, (fmap, name) in enumerate(zip(result.maps, choice.names), start=1):
     panel = panels[i % len(panels)]
-    rgb, bar = colour_map(fmap if fmap.shape[0] == 3 else fmap[0], display)
-    marker = None if pooled else (row, col, row, col)
     title = f"{name} {'×'.join(map(str, fmap.shape))}"
-    panel.plotly_chart(image_figure(jpeg_uri(rgb), fmap.shape[1:], title, bar, marker, width=panel_px),
+    panel.plotly_chart(map_figure((image_key, *settings, i), fmap, display, title, marker, panel_px),
                        key=PAGE.key(f"map_{i}"), config={"displaylogo": False})
     down = panel.columns(2)
-    down[0].download_button("PNG", lambda rgb=rgb: encode_png(rgb), f"{name}.png", "image/png",
+    down[0].download_button("PNG", lambda f=fmap, d=display: encode_png(coloured(f, d)[0]), f"{name}.png", "image/png",
                             key=PAGE.key(f"png_{i}"), on_click="ignore", icon=":material/download:")
     down[1].download_button("NumPy", lambda f=fmap: npy_bytes(f), f"{name}.npy", "application/octet-stream",
                             key=PAGE.key(f"npy_{i}"), on_click="ignore", icon=":material/download:",
@@ -151,4 +159,4 @@ pick[1].number_input("Output column", 0, out_w - 1, **PAGE.bind("col"))
 if pooled:
     pick[2].info("Inspecting shows the convolution itself; turn pooling off to inspect its outputs.")
 else:
-    inspect_output(STATE, x, choice.kernels[0], choice.bias, colour, layer, conv_args, (row, col))
+    inspect_output(STATE, x, choice.kernels[0], choice.bias, colour, layer, conv_args, (row, col), image_key)

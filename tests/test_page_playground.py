@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -31,6 +33,21 @@ def test_changing_the_kernel_changes_the_feature_map(at):
     assert not at.exception
     after = figure_json(at, "map_1")
     assert before != after
+
+
+def test_a_control_change_leaves_the_input_figure_as_it_was(at):
+    """The same figure every run: the browser keeps it rather than receiving it again."""
+    before = figure_json(at, "input_plot")
+    at.radio(key="playground.layer.padding").set_value("full").run()
+    at.slider(key="playground.layer.dilation").set_value(2).run()
+    assert not at.exception
+    assert figure_json(at, "input_plot") == before
+
+
+def test_the_inspected_window_is_drawn_on_the_thumbnail():
+    at = open_page(PAGE, {"row": "10", "col": "20", "stride": "2", "padding": "valid"})
+    box = json.loads(figure_json(at, "window_plot"))["layout"]["shapes"][0]
+    assert (box["y0"], box["x0"], box["y1"], box["x1"]) == (19.5, 39.5, 22.5, 42.5)  # rows 20–22, columns 40–42
 
 
 def test_stride_changes_the_shape_text(at):

@@ -1,4 +1,4 @@
-"""The Playground's inspector: one output's patch, kernel and products, and the link that steps through it."""
+"""The Playground's inspector: one output's window, patch, kernel and products, and the link that steps through it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import streamlit as st
 
 from convviz.arguments import effective_kernel_size
 from convviz.figures.grids import inspect_html
+from convviz.figures.playground import image_figure, jpeg_uri
 from convviz.patches import patch_around
 from convviz.steps import conv2d_steps
 from widgets.layer_controls import LayerChoice
@@ -14,12 +15,23 @@ from widgets.step_input import MAX_PATCH
 from widgets.url_state import PageState, encode_weights
 
 PATCH = 12         # pixels per side of the patch the step-by-step link opens
+# The window is drawn on a thumbnail of the input, not on the input's own figure: that one then
+# stays the same when a control moves the window, and the browser keeps it instead of receiving
+# it again (58 kB for a 512-pixel photo); this one is about 3 kB.
+_LOCATOR_PX = 96   # the thumbnail's longest side, in pixels
+_LOCATOR_WIDTH = 200
+
+
+@st.cache_data(max_entries=16, ttl=600, show_spinner=False)
+def _thumbnail(image_key: str, colour: str, _x: np.ndarray) -> str:
+    return jpeg_uri(np.moveaxis(_x, 0, -1) if _x.shape[0] == 3 else _x[0], _LOCATOR_PX)
 
 
 def inspect_output(state: PageState, x: np.ndarray, kernel: np.ndarray, bias: float, colour: str, layer: LayerChoice,
-                   conv_args: dict, position: tuple[int, int]) -> None:
-    """Draw output `position` worked out, and a link to Step by step on the patch around its window.
+                   conv_args: dict, position: tuple[int, int], image_key: str) -> None:
+    """Draw output `position`'s window on the input, worked out, and a link to Step by step on the patch around it.
 
+    `image_key` names the image `x` was made from (with `colour`), for the cached thumbnail.
     The link carries `state`'s image, kernel, layer and presenter settings, so Step by step
     computes the very same number.
     """
@@ -28,12 +40,18 @@ def inspect_output(state: PageState, x: np.ndarray, kernel: np.ndarray, bias: fl
     source = x if colour == "RGB kernel" else x[:1]
     steps = conv2d_steps(source, weights, bias, region=(row, row + 1, col, col + 1), **conv_args)
     names = ("R", "G", "B") if source.shape[0] == 3 else ("luminance" if colour == "luminance" else "R",)
-    st.html(inspect_html(steps, 0, 0, names, position=position))
-    extent = max(PATCH, *effective_kernel_size(kernel.shape, layer.dilation))
+    pads = layer.per_side(x.shape[1:], kernel.shape)
+    span = effective_kernel_size(kernel.shape, layer.dilation)
+    first = row * layer.stride[0] - pads[0][0], col * layer.stride[1] - pads[1][0]   # the window's top left
+    where, worked = st.columns([1, 2.4], gap="medium")
+    where.plotly_chart(image_figure(_thumbnail(image_key, colour, x), x.shape[1:], "Its window in the input",
+                                    box=(*first, first[0] + span[0] - 1, first[1] + span[1] - 1), width=_LOCATOR_WIDTH),
+                       key=state.scope("page").key("window_plot"), config={"displaylogo": False})
+    worked.html(inspect_html(steps, 0, 0, names, position=position))
+    extent = max(PATCH, *span)
     if extent > MAX_PATCH:
         st.caption(f"The window spans {extent} pixels, more than Step by step's largest patch ({MAX_PATCH}).")
         return
-    pads = layer.per_side(x.shape[1:], kernel.shape)
     top, step = patch_around(x.shape[1:], kernel.shape, layer.stride, pads, layer.dilation, position, extent)
     link = state.values("image", "kernel", "layer", "present") | {
         "grid": "image patch", "operation": "channels" if colour == "RGB kernel" else "convolution",

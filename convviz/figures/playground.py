@@ -98,6 +98,26 @@ def jpeg_uri(rgb: np.ndarray, max_side: int = 800, quality: int = 80) -> str:
 _MARGIN = dict(l=52, r=12, t=44, b=88)    # the same for every panel; the colour bar lives in the bottom one
 
 
+def _plot_area(shape: tuple[int, int], width: int) -> tuple[int, int]:
+    """(height, width) in screen pixels of the plot area :func:`image_figure` gives `shape` in a panel `width` wide."""
+    rows, cols = shape
+    across = width - _MARGIN["l"] - _MARGIN["r"]
+    return int(np.clip(across * rows / cols, 160, 560)), across
+
+
+def screen_side(shape: tuple[int, int], width: int) -> int:
+    """About how many screen pixels the longest side of an image of `shape` takes in a panel `width` wide.
+
+    Twice this is as many pixels as a 2× (high-density) screen shows: an image encoded larger
+    only costs bytes (a 510-pixel Sobel map in a 310-pixel panel: 63 kB, at 492 pixels 54 kB).
+
+    >>> screen_side((512, 512), 310), screen_side((100, 400), 310)
+    (246, 246)
+    """
+    high, across = _plot_area(shape, width)
+    return round(max(shape) * min(across / shape[1], high / shape[0]))
+
+
 def image_figure(uri: str, shape: tuple[int, int], title: str, colourbar: dict | None = None,
                  box: tuple[float, float, float, float] | None = None, width: int = 380) -> go.Figure:
     """An image in pixel coordinates of `shape` (rows, columns), with optional colour bar and box.
@@ -106,37 +126,41 @@ def image_figure(uri: str, shape: tuple[int, int], title: str, colourbar: dict |
     `width` is about how wide the panel will be on screen; the figure is made as tall as the
     image then needs, so the colour bar sits just below it.
 
+    Notes
+    -----
+    The figure is written as one dict and validated once by ``go.Figure``: about 1.5 ms, where
+    ``add_trace``/``update_layout``/``update_xaxes`` calls, each validating its own path, took 12.
+
     >>> fig = image_figure(jpeg_uri(np.zeros((30, 40, 3), np.uint8)), (30, 40), "4:3", width=380)
     >>> fig.layout.height  # 44 above, (380 − 64) · 30 / 40 = 237 for the image, 88 below
     369
     """
     rows, cols = shape
-    fig = go.Figure(go.Image(source=uri, x0=0, y0=0, dx=1, dy=1, hoverinfo="skip"))
     with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as im:
-        shown = im.size
-    fig.data[0].update(dx=cols / shown[0], dy=rows / shown[1], x0=cols / shown[0] / 2 - 0.5,
-                       y0=rows / shown[1] / 2 - 0.5)
+        shown = im.size   # the JPEG may be smaller than `shape`: its pixels are stretched over it
+    dx, dy = cols / shown[0], rows / shown[1]
+    data = [dict(type="image", source=uri, x0=dx / 2 - 0.5, y0=dy / 2 - 0.5, dx=dx, dy=dy, hoverinfo="skip")]
     if colourbar is not None:
         lo, hi = colourbar["range"]
-        fig.add_trace(go.Scatter(
-            x=[0], y=[0], mode="markers", hoverinfo="skip", showlegend=False,
+        data.append(dict(
+            type="scatter", x=[0], y=[0], mode="markers", hoverinfo="skip", showlegend=False,
             marker=dict(size=0.1, opacity=0, color=[lo], cmin=lo, cmax=hi, colorscale=colourbar["scale"],
                         showscale=True, colorbar=dict(orientation="h", thickness=14, len=1, x=0.5, xanchor="center",
                                                       y=0, yref="container", yanchor="bottom", tickfont=dict(size=14),
                                                       tickformat=".3~g")),
         ))
-    if box is not None:
-        top, left, bottom, right = box
-        fig.add_shape(type="rect", x0=left - 0.5, x1=right + 0.5, y0=top - 0.5, y1=bottom + 0.5,
-                      line=dict(color=WINDOW, width=3))
     # Fixed margins, the same for every panel, so an input and its feature maps come out the same
     # size side by side, tops aligned.
-    inner = (width - _MARGIN["l"] - _MARGIN["r"]) * rows / cols
-    height = int(np.clip(inner, 160, 560)) + _MARGIN["t"] + _MARGIN["b"]
-    fig.update_layout(title=dict(text=title, x=0, xanchor="left", font=dict(size=17)), font=FONT, template=TEMPLATE,
-                      height=height, margin=dict(_MARGIN, autoexpand=False),
-                      plot_bgcolor=CLEAR, paper_bgcolor=CLEAR)
-    fig.update_xaxes(range=[-0.5, cols - 0.5], showgrid=False, zeroline=False, constrain="domain")
-    fig.update_yaxes(range=[rows - 0.5, -0.5], showgrid=False, zeroline=False, scaleanchor="x", constrain="domain",
-                     constraintoward="top")
-    return fig
+    height = _plot_area(shape, width)[0] + _MARGIN["t"] + _MARGIN["b"]
+    layout = dict(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=17)), font=FONT, template=TEMPLATE,
+        height=height, margin=dict(_MARGIN, autoexpand=False), plot_bgcolor=CLEAR, paper_bgcolor=CLEAR,
+        xaxis=dict(range=[-0.5, cols - 0.5], showgrid=False, zeroline=False, constrain="domain"),
+        yaxis=dict(range=[rows - 0.5, -0.5], showgrid=False, zeroline=False, scaleanchor="x", constrain="domain",
+                   constraintoward="top"),
+    )
+    if box is not None:
+        top, left, bottom, right = box
+        layout["shapes"] = [dict(type="rect", x0=left - 0.5, x1=right + 0.5, y0=top - 0.5, y1=bottom + 0.5,
+                                 line=dict(color=WINDOW, width=3))]
+    return go.Figure(dict(data=data, layout=layout))
