@@ -133,13 +133,13 @@ duration = SPEEDS[PAGE.value("speed")]
 figure = animated(settings, scene, current, duration, SIZES[present])
 st.plotly_chart(figure, key=CHART, on_select=jump, selection_mode="points",
                 config={"displayModeBar": False})
-for note in scene.notes:
-    st.caption(note)
 bar = st.columns([3.4, 1.3, 1.9], vertical_alignment="bottom")
 with bar[0]:
     stepper(PAGE, CHART, steps)
 bar[1].number_input(f"Step (of {steps})", 1, steps, **PAGE.bind("step"))
 bar[2].segmented_control("Speed when playing", tuple(SPEEDS), required=True, **PAGE.bind("speed"))
+for note in scene.notes:  # under the controls, so that on a slide the controls stay on screen
+    st.caption(note)
 saves = st.columns([1, 1, 2.5])
 shown = frame_range(steps, current, MAX_GIF_STEPS)
 name = f"{operation.replace(' ', '-')}-step"
