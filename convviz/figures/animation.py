@@ -58,10 +58,10 @@ def legible_fit(scene: Scene, width: int = 960, height: int | None = None, title
     >>> legible_fit(conv_scene(np.zeros((5, 5)), np.ones((3, 3)))) is None
     True
     >>> legible_fit(conv_scene(np.full((32, 32), 0.5), np.ones((3, 3))), 1240, 560, titled=False)
-    (11, 32)
+    (13, 39)
     """
     longest = max(max((len(t) for t in np.ravel(g.labels)), default=1) for g in scene.grids)
-    cell = min(_LARGEST_CELL_PX, SMALLEST_TEXT_PX / min(0.42, 0.8 / (0.6 * max(longest, 2))))
+    cell = min(_LARGEST_CELL_PX, max(SMALLEST_TEXT_PX * 0.6 * longest / 0.92, SMALLEST_TEXT_PX / 0.6) + 0.5)
     budget = width / cell
     rows = np.inf if height is None else (height - (_TOP_PX if titled else 12) - _BOTTOM_PX
                                           - _words_px(scene, range(len(scene.steps)))) / cell
@@ -74,11 +74,16 @@ def legible_fit(scene: Scene, width: int = 960, height: int | None = None, title
 def text_px(labels: np.ndarray, cell_px: float) -> int:
     """Font size that fits the longest label in a cell (monospace digits are about 0.6 em wide).
 
-    >>> text_px(np.array(["1", "−6"]), 60), text_px(np.array(["156.8"]), 30)
-    (25, 8)
+    About 42 % of the cell, less for long labels; but never under :data:`SMALLEST_TEXT_PX`
+    while that still fits the cell (a cell of 24 px or more with short numbers).
+
+    >>> text_px(np.array(["1", "−6"]), 60), text_px(np.array(["156.8"]), 30), text_px(np.array(["12"]), 26)
+    (25, 8, 14)
     """
     longest = max((len(t) for t in np.ravel(labels)), default=1)
-    return int(np.clip(min(cell_px * 0.42, cell_px * 0.8 / (0.6 * max(longest, 2))), 7, 28))
+    size = int(np.clip(min(cell_px * 0.42, cell_px * 0.8 / (0.6 * max(longest, 2))), 7, 28))
+    fits = SMALLEST_TEXT_PX * 0.6 * longest <= cell_px * 0.92 and SMALLEST_TEXT_PX <= cell_px * 0.6  # as legible_fit
+    return max(size, SMALLEST_TEXT_PX) if fits else size
 
 
 def _heatmaps(g: Grid, scale_of: Grid, cell_px: float, yaxis: str = "yaxis") -> list[go.Heatmap]:

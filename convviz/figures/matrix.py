@@ -205,7 +205,7 @@ def product_figure(
     fig = _board(grids, marks, cell_px, signs, (board, data, hover))
     fig.add_trace(go.Scatter(x=np.zeros(rows), y=1 + np.arange(rows), text=[str(r) for r in range(rows)],
                              mode="text", name="row numbers", hoverinfo="skip", showlegend=False,
-                             textfont=dict(FONT, size=int(min(14, max(cell_px * 0.45, 8))))))
+                             textfont=dict(FONT, size=text_px(np.array([str(rows - 1)]), cell_px))))
     return fig
 
 

@@ -93,7 +93,7 @@ def feature_maps_figure(detections: Sequence[Detection], words: Sequence[str]) -
                              hovertemplate="“%{customdata}”: %{z:.3g}<extra></extra>"))
     rows, cols = np.nonzero(z == 0)
     fig.add_trace(go.Scatter(x=cols, y=rows, mode="text", text=["0"] * rows.size, hoverinfo="skip",
-                             textfont=dict(CELL_FONT, size=12, color=MUTED)))
+                             textfont=dict(CELL_FONT, size=14, color=MUTED)))
     for i, d in enumerate(detections):
         if d.start is not None:
             fig.add_shape(type="rect", x0=d.start - 0.5, x1=d.start + 0.5, y0=i - 0.5, y1=i + 0.5,
