@@ -3,34 +3,24 @@
 import pandas as pd
 import streamlit as st
 
-from convviz.arguments import PADDING_WORDS, padding_per_side
 from convviz.export import keras_code, pytorch_code
-from convviz.figures.shapes import receptive_field_figure, window_figures
+from convviz.figures.shapes import receptive_field_figure
 from convviz.layers import KINDS, kind, plan
 from convviz.presets import PRESETS
 from convviz.records import (
     COLUMN_HELP, COLUMNS, compared_with_standard, from_record, last_window, plan_rows, plan_summary, stack_from_text,
     stack_to_text, to_record,
 )
-from convviz.solvers import OPERATIONS, explain_output_size, input_sizes, output_size, same_padding
 from widgets.navigation import require_app
 from widgets.presenter import PRESENT_SETTINGS, control_bar, presenting
+from widgets.size_calculator import PLAIN, SIZE_SETTINGS, calculator
 from widgets.url_state import PageState, Setting, quoted
 
 require_app()
-AXES, SUFFIX = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}, ("", "_2", "_3")
-FIELDS = {"len": "input size", "k": "kernel", "s": "stride", "p": "padding", "d": "dilation", "opad": "output_padding"}
-LIMITS = {"len": Setting(32, low=1, high=4096), "k": Setting(5, low=1, high=64), "s": Setting(1, low=1, high=64),
-          "p": Setting(0, low=0, high=64), "d": Setting(1, low=1, high=64), "opad": Setting(0, low=0, high=63)}
-STATE = PageState("shapes", present=PRESENT_SETTINGS, page={
-    "dims": Setting(2, choices=(1, 2, 3)), "op": Setting("convolution", choices=OPERATIONS),
-    "pad_as": Setting("amount", choices=("amount", *PADDING_WORDS)), "ceil": Setting(False),
+STATE = PageState("shapes", present=PRESENT_SETTINGS, size=SIZE_SETTINGS, page={
     "preset": Setting(next(iter(PRESETS)), choices=tuple(PRESETS)), "stack": Setting(""),
-    "unit_r": Setting(0, low=0, high=4096), "unit_c": Setting(0, low=0, high=4096),
-    **{f + x: LIMITS[f] for f in FIELDS for x in SUFFIX}})
+    "unit_r": Setting(0, low=0, high=4096), "unit_c": Setting(0, low=0, high=4096)})
 PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
-# Figures shared by every session with the same settings (a class mostly starts from the same presets).
-windows = st.cache_resource(max_entries=64, show_spinner=False)(window_figures)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -39,57 +29,8 @@ def field_figure(stack: str, field: int, unit: tuple[int, int]):
     shape, layers = stack_from_text(stack)
     return receptive_field_figure(shape, plan(shape, layers), field, unit)
 
+
 EDITOR, BASE = PAGE.key("editor"), PAGE.key("base")
-PLAIN = {"displayModeBar": False}
-
-
-def calculator() -> None:
-    top = st.columns([1.3, 2, 1.2, 1.2], vertical_alignment="bottom")
-    top[0].radio("Axes", (1, 2, 3), **PAGE.bind("dims"), horizontal=True, format_func=lambda n: f"{n}D")
-    top[1].radio("Operation", OPERATIONS, **PAGE.bind("op"), horizontal=True)
-    op, dims, pad_as = PAGE.value("op"), PAGE.value("dims"), PAGE.value("pad_as")
-    top[2].selectbox("Padding", PAGE.settings["pad_as"].choices, **PAGE.bind("pad_as"), disabled=op != "convolution")
-    top[3].checkbox("ceil_mode", **PAGE.bind("ceil"), disabled=op != "pooling", help="Round the division up")
-    names = [n for n in FIELDS if n != "opad" or op == "transposed"]
-    for i, axis in enumerate(AXES[dims]):
-        cells = st.columns([0.4, *[1] * len(names)], vertical_alignment="bottom")
-        cells[0].markdown(f"### {axis}")
-        for cell, n in zip(cells[1:], names):
-            cell.number_input(FIELDS[n], LIMITS[n].low, LIMITS[n].high, **PAGE.bind(n + SUFFIX[i]),
-                              disabled=n == "p" and op == "convolution" and pad_as != "amount",
-                              label_visibility="visible" if i == 0 else "collapsed")
-    per = {n: tuple(PAGE.value(n + SUFFIX[i]) for i in range(dims)) for n in FIELDS}
-    padding = per["p"] if op != "convolution" or pad_as == "amount" else pad_as
-    args = (op, per["len"], per["k"], per["s"], padding, per["d"], PAGE.value("ceil"), per["opad"])
-    try:
-        worked = explain_output_size(*args)
-        st.latex(r"L_{out} = " + worked[0].general)
-        for axis, w in zip(AXES[dims], worked):
-            st.latex(rf"{axis}_{{out}} = {w.latex}")
-        output = output_size(*args)
-        pads = padding_per_side(padding, per["k"], per["s"], per["d"])
-    except ValueError as exc:
-        st.error(str(exc))
-        return
-    st.markdown(f"## Output: {' × '.join(map(str, output))}")
-    for axis, w in ((a, w) for a, w in zip(AXES[dims], worked) if w.note):
-        st.info(f"**{axis}**: {w.note}")
-    if op != "transposed":
-        for i, figure in enumerate(windows(per["len"], per["k"], per["s"], pads, per["d"], output, AXES[dims])):
-            st.plotly_chart(figure, key=f"shapes_windows_{i}", config=PLAIN)
-    left, right = st.columns(2)
-    left.markdown("#### What padding keeps the size?" if op != "transposed" else "")
-    right.markdown("#### Which input sizes give this output?")
-    for i, axis in enumerate(AXES[dims]):
-        if op != "transposed":
-            left.markdown(f"**{axis}**: {same_padding(per['len'][i], per['k'][i], per['s'][i], per['d'][i]).text}")
-        try:
-            sizes = input_sizes(output[i], op, per["k"][i], per["s"][i], padding if isinstance(padding, str)
-                                else padding[i], per["d"][i], PAGE.value("ceil"), per["opad"][i])
-        except ValueError as exc:
-            right.info(f"**{axis}**: {exc}")
-            continue
-        right.markdown(f"**{axis}**: {sizes.start}{f' to {sizes[-1]}' if len(sizes) > 1 else ''} → {output[i]}")
 
 
 def load_stack() -> None:
@@ -175,7 +116,7 @@ if not presenting(PRESENT):
     st.caption("Why 32 becomes 28, what “same” means at stride 2, and how far one unit of a network sees.")
 size_tab, stack_tab = st.tabs(["Output size", "Layer stack"])
 with size_tab:
-    calculator()
+    calculator(STATE.scope("size"), presenting(PRESENT))
 with stack_tab:
     planner()
 STATE.publish()

@@ -41,9 +41,10 @@ def _scale(colours: Sequence[str]) -> list[list]:
     return [[v, c] for i, c in enumerate(colours) for v in (i / n, (i + 1) / n)]
 
 
-def _cell_size(rows: int, cols: int) -> int:
-    """Pixels per cell so that the grid fits about 900 × 440 pixels, within 6–30."""
-    return int(np.clip(min(900 / max(cols, 1), 440 / max(rows, 1)), 6, 30))
+def _cell_size(rows: int, cols: int, height: int | None = None) -> int:
+    """Pixels per cell so that the grid fits about 900 × 440 pixels (or a figure `height` tall), within 6–30."""
+    tall = 440 if height is None else min(440, height - 160)
+    return int(np.clip(min(900 / max(cols, 1), tall / max(rows, 1)), 6, 30))
 
 
 def _grid(z: np.ndarray, colours: Sequence[str], text: np.ndarray | None = None, x0: int = 0,
@@ -147,11 +148,12 @@ def window_strip(
 
 def window_grid(
     size: Sequence[int], kernel_size: Sequence[int], stride: Sequence[int], padding: Sequence[tuple[int, int]],
-    dilation: Sequence[int], output: Sequence[int], title: str = "",
+    dilation: Sequence[int], output: Sequence[int], title: str = "", height: int | None = None,
 ) -> go.Figure:
     """Two axes: the padded input, the first and the last window, and the rows/columns never read.
 
-    Unless a `title` is given, the title names the rows and columns never read.
+    Unless a `title` is given, the title names the rows and columns never read. `height`: the
+    most pixels the figure may take (a slide's); the cells shrink to fit.
 
     Examples
     --------
@@ -179,22 +181,22 @@ def window_grid(
     _legend(fig, [(labels[c], colours[c]) for c in present])
     missed = " and ".join(filter(None, (_unread("rows", h, rread), _unread("columns", w, cread))))
     title = title or (f"Never read: {missed}" if missed else "Every input position is read")
-    cell = _cell_size(rows, cols)
+    cell = _cell_size(rows, cols, height)
     return _layout(fig, title, 130 + cell * rows + 30)
 
 
 def window_figures(
     size: Sequence[int], kernel_size: Sequence[int], stride: Sequence[int], padding: Sequence[tuple[int, int]],
-    dilation: Sequence[int], output: Sequence[int], names: Sequence[str] = ("H", "W"),
+    dilation: Sequence[int], output: Sequence[int], names: Sequence[str] = ("H", "W"), height: int | None = None,
 ) -> list[go.Figure]:
-    """The window picture for any number of axes: a grid for two axes, else (or when a padded side
-    is longer than :data:`GRID_LIMIT`) one strip per axis.
+    """The window picture for any number of axes: a grid for two axes (at most `height` pixels tall),
+    else (or when a padded side is longer than :data:`GRID_LIMIT`) one strip per axis.
 
     >>> [len(f.data[0].z) for f in window_figures((7,), (3,), (2,), ((0, 0),), (1,), (3,), names=("L",))]
     [4]
     """
     if len(size) == 2 and all(n + sum(p) <= GRID_LIMIT for n, p in zip(size, padding)):
-        return [window_grid(size, kernel_size, stride, padding, dilation, output)]
+        return [window_grid(size, kernel_size, stride, padding, dilation, output, height=height)]
     return [window_strip(*axis[:-1], title=f"Axis {axis[-1]}")
             for axis in zip(size, kernel_size, stride, padding, dilation, output, names)]
 
