@@ -95,6 +95,16 @@ def test_the_main_figures_fit_a_projector_in_presenter_mode(context_for, app_url
                           """.map(t => parseFloat(getComputedStyle(t).fontSize))""")
     assert sizes and min(sizes) >= 24, sizes
 
+    page.goto(f"{app_url}/shapes?present=1")        # the worked size beside the windows' picture
+    wait_for_app(page)
+    expect(page.get_by_text("Output: 28 × 28")).to_be_visible()
+    _inside(page, "h2:has-text('Output: 28 × 28')")
+    _inside(page, CHART_SELECTOR)
+    for section in ("text", "signal", "walk"):
+        page.goto(f"{app_url}/sequences?present=1&section={section}")
+        wait_for_app(page)
+        _inside(page, CHART_SELECTOR)
+
 
 @pytest.mark.parametrize("query", ["grid=image+patch&patch=32&present=1",
                                    "grid=image+patch&patch=32&operation=channels",
