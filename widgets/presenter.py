@@ -96,7 +96,8 @@ def control_bar(scope: Scope, labels: Sequence[str], parent: DeltaGenerator | No
             _switch(scope)
         return list((parent or st).tabs(list(labels))) if labels else []
     st.html(_SLIDE_CSS)
-    cells = st.columns(([1.0] * len(labels) or [4.6]) + [1.3, 1.6], vertical_alignment="center")
+    widths = [max(1.0, len(label) / 15) for label in labels] or [4.6]    # long labels whole, not cut
+    cells = st.columns(widths + [1.3, 1.6], vertical_alignment="center")
     groups = [cell.popover(label, use_container_width=True) for cell, label in zip(cells, labels)]
     with cells[-2]:
         _switch(scope)
