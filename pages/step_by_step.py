@@ -64,6 +64,12 @@ def animated(settings: tuple, _scene: Scene, step: int, duration: int, size: tup
     return animation_figure(_scene, step, duration, MAX_FRAMES, *size)
 
 
+def pool_stride() -> None:
+    """Pooling's stride starts at its window size, as PyTorch's ``MaxPool2d(k)`` does."""
+    if PAGE.value("operation") in ("max pool", "avg pool"):
+        STATE.scope("layer").setter(stride=PAGE.value("pool_size"), stride_w=PAGE.value("pool_size"))()
+
+
 def jump() -> None:
     """A click on a cell of the figure: go to the step that cell belongs to."""
     points = st.session_state[CHART].selection.points
@@ -82,13 +88,14 @@ what = f"Animate: {OPERATIONS[PAGE.value('operation')]}"
 *t_what, t_input, t_kernel, t_layer = control_bar(PRESENT, [what] * present + ["1 · Input", "2 · Kernel", "3 · Layer"],
                                                   st.sidebar)
 operation = (t_what[0] if present else st).segmented_control(
-    "Animate", tuple(OPERATIONS), format_func=OPERATIONS.get, required=True, **PAGE.bind("operation"))
+    "Animate", tuple(OPERATIONS), format_func=OPERATIONS.get, required=True, **PAGE.bind("operation", then=pool_stride))
 channels, convolving = (3 if operation == "channels" else 1), operation in ("convolution", "channels")
 with t_input:
     shown = step_input(STATE.scope("input"), STATE.scope("image"), channels, whole=convolving)
 with t_kernel:
     if operation in ("max pool", "avg pool"):
-        st.number_input("Window size", 1, 8, **PAGE.bind("pool_size"))
+        st.number_input("Window size", 1, 8, **PAGE.bind("pool_size", then=pool_stride),
+                        help="Sets the stride to the window size too, PyTorch's default; change it under Layer.")
         st.toggle("ceil_mode (keep a last, partial window)", **PAGE.bind("ceil_mode"))
         st.toggle("count_include_pad (padding counts in the mean)", disabled=operation == "max pool",
                   **PAGE.bind("count_include_pad"))

@@ -91,3 +91,14 @@ def test_an_impossible_setting_is_explained_not_raised():
 def test_the_speed_sets_the_play_duration():
     spec = animation(run(speed="fast"))
     assert spec["layout"]["updatemenus"][0]["buttons"][0]["args"][1]["frame"]["duration"] == 250
+
+
+def test_switching_to_pooling_starts_its_stride_at_the_window_size_as_pytorch_does():
+    at = run()
+    at.button_group(key="step_by_step.page.operation").set_value("max pool").run()
+    assert not at.exception and at.slider(key="step_by_step.layer.stride").value == 2
+    assert len(animation(at)["frames"]) == 4                      # 5×5, window 2, stride 2: 2×2
+    at.number_input(key="step_by_step.page.pool_size").set_value(3).run()
+    assert at.slider(key="step_by_step.layer.stride").value == 3 and len(animation(at)["frames"]) == 1
+    at.slider(key="step_by_step.layer.stride").set_value(1).run()  # the teacher's own stride stays
+    assert len(animation(at)["frames"]) == 9
