@@ -1,14 +1,14 @@
 """A walkthrough drawn with Pillow: an animated GIF for slides, or one step as a PNG.
 
 The app has no browser engine on the server, so Plotly cannot export images; the frames
-are drawn here instead, from the same :class:`~convviz.figures.animation_scene.Scene` the
+are drawn here instead, from the same :class:`~convviz.walkthrough.scene.Scene` the
 page animates, so they show the same cells, windows and arithmetic. Frames are at least
 1280 pixels wide with cells of at least 34 pixels, legible on a projector.
 
 Examples
 --------
 >>> from PIL import Image
->>> from convviz.figures.animation_conv import conv_scene
+>>> from convviz.walkthrough.conv import conv_scene
 >>> data = animated_gif(conv_scene(np.arange(1, 26).reshape(5, 5), [[1, 0, -1]] * 3))
 >>> gif = Image.open(io.BytesIO(data))
 >>> gif.n_frames, gif.size[0] >= 1280
@@ -23,8 +23,8 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from .figures.animation_scene import Grid, Scene, grid_scale, rectangles
-from .figures.style import BLANK_FILL, HIGHLIGHT, INK, MUTED, PADDING_FILL, WINDOW
+from .walkthrough.scene import Grid, Scene, rectangles
+from .figures.style import BLANK_FILL, HIGHLIGHT, INK, MUTED, PADDING_FILL, WINDOW, grid_scale
 
 WIDTH = 1280
 MAX_WIDTH = 2400
@@ -174,7 +174,7 @@ def _draw_step(image: Image.Image, scene: Scene, canvas: _Canvas, step: int) -> 
 def render_step(scene: Scene, step: int, width: int = WIDTH) -> Image.Image:
     """One step as an RGB image, at least `width` pixels wide.
 
-    >>> from convviz.figures.animation_conv import conv_scene
+    >>> from convviz.walkthrough.conv import conv_scene
     >>> render_step(conv_scene(np.ones((3, 3)), np.ones((2, 2))), 0).mode
     'RGB'
     """

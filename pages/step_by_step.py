@@ -5,11 +5,11 @@ import streamlit as st
 
 from convviz import padding_per_side
 from convviz.figures.animation import SPEEDS, animation_figure, legible_fit
-from convviz.figures.animation_conv import conv_scene
+from convviz.walkthrough.conv import conv_scene
 from convviz.figures.animation_frames import MAX_FRAMES, frame_range
-from convviz.figures.animation_pool import pool_scene
-from convviz.figures.animation_scene import Scene
-from convviz.figures.animation_transpose import transpose_scene
+from convviz.walkthrough.pool import pool_scene
+from convviz.walkthrough.scene import Scene
+from convviz.walkthrough.transpose import transpose_scene
 from convviz.gif import MAX_GIF_STEPS, animated_gif, step_png
 from convviz.patches import patch_outputs
 from widgets.image_picker import IMAGE_SETTINGS

@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.io as pio
 import pytest
-from test_animation import EDGE, RNG, TEXTBOOK, W, X
+from test_walkthrough import EDGE, RNG, TEXTBOOK, W, X
 
 from convviz.figures.animation import animation_figure
-from convviz.figures.animation_conv import conv_scene
+from convviz.walkthrough.conv import conv_scene
 from convviz.figures.animation_frames import dynamic_data, dynamic_layout, frame_range, offset
-from convviz.figures.animation_pool import pool_scene
-from convviz.figures.animation_transpose import transpose_scene
+from convviz.walkthrough.pool import pool_scene
+from convviz.walkthrough.transpose import transpose_scene
 
 
 def frame_bytes(frame) -> int:

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageColor
 
-from convviz.figures.animation_conv import conv_scene
-from convviz.figures.animation_pool import pool_scene
-from convviz.figures.animation_transpose import transpose_scene
+from convviz.walkthrough.conv import conv_scene
+from convviz.walkthrough.pool import pool_scene
+from convviz.walkthrough.transpose import transpose_scene
 from convviz.figures.style import HIGHLIGHT, WINDOW
 from convviz.gif import MAX_WIDTH, WIDTH, animated_gif, render_step, step_png
 

@@ -24,7 +24,7 @@ from convviz import (
 )
 from convviz.figures.costs import cost_figure, difference_png, picture_png, separable_figure, timing_figure
 from convviz.figures.matrix import grid_figure
-from convviz.figures.style import format_number
+from convviz.walkthrough.text import format_number
 from widgets.url_state import Scope, Setting, decode_weights, encode_weights
 
 RESIZES = {"nearest": "nearest", "bilinear": "bilinear"}

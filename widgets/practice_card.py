@@ -16,7 +16,7 @@ from convviz.answers import ChoiceAnswer
 from convviz.exercises import Exercise, Panel, Question
 from convviz.figures.grids import grid_html
 from convviz.figures.playground import colour_map
-from convviz.figures.style import format_number
+from convviz.walkthrough.text import format_number
 from widgets.url_state import Scope, quoted
 
 SCORE = "practice.score"    # {question id: Attempt}, for the whole session

@@ -1,4 +1,4 @@
-"""A walkthrough :class:`~convviz.figures.animation_scene.Scene` as a Plotly animation.
+"""A walkthrough :class:`~convviz.walkthrough.scene.Scene` as a Plotly animation.
 
 The grids are drawn once, as heatmaps with their numbers written in. What moves is drawn
 by a few light scatter traces and axis ranges, and each Plotly frame carries only those
@@ -13,7 +13,7 @@ An invisible layer of markers over the clickable grid carries each cell's step i
 
 Examples
 --------
->>> from convviz.figures.animation_conv import conv_scene
+>>> from convviz.walkthrough.conv import conv_scene
 >>> fig = animation_figure(conv_scene(np.arange(1, 26).reshape(5, 5), [[1, 0, -1]] * 3))
 >>> len(fig.frames), fig.frames[0].data[-1].text[0].split("<br>")[1].endswith(" = −6")
 (9, True)
@@ -28,10 +28,10 @@ from .animation_frames import (
     MAX_FRAMES, MOVED, OVERVIEW, STRIP, board_ranges, camera, cell_rects, dynamic_data, dynamic_layout, extent,
     frame_range, has_marks, on_board, outline, overview_place, strip_gap,
 )
-from .animation_scene import Grid, Scene, grid_scale
-from .animation_text import labels
+from ..walkthrough.scene import Grid, Scene
+from ..walkthrough.text import labels
 from .style import (
-    BLANK_FILL, CELL_FONT, CLEAR, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, TEMPLATE, WINDOW, WINDOW_FILL,
+    BLANK_FILL, CELL_FONT, CLEAR, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, TEMPLATE, WINDOW, WINDOW_FILL, grid_scale,
 )
 
 SPEEDS = {"slow": 1200, "normal": 600, "fast": 250}  #: milliseconds per step
@@ -54,7 +54,7 @@ def legible_fit(scene: Scene, width: int = 960, height: int | None = None, title
     Pass it to the scene's builder as ``fit`` to show a neighbourhood of the window instead
     (the overview beside it takes :data:`~convviz.figures.animation_frames.OVERVIEW` columns more).
 
-    >>> from convviz.figures.animation_conv import conv_scene
+    >>> from convviz.walkthrough.conv import conv_scene
     >>> legible_fit(conv_scene(np.zeros((5, 5)), np.ones((3, 3)))) is None
     True
     >>> legible_fit(conv_scene(np.full((32, 32), 0.5), np.ones((3, 3))), 1240, 560, titled=False)

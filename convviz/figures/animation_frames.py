@@ -11,7 +11,7 @@ the plot and are clipped.
 
 Examples
 --------
->>> from convviz.figures.animation_conv import conv_scene
+>>> from convviz.walkthrough.conv import conv_scene
 >>> scene = conv_scene(np.arange(1, 26).reshape(5, 5), [[1, 0, -1]] * 3)
 >>> dynamic_layout(scene, 4)["xaxis3"], offset(scene, 4, "current")
 ({'range': [-1.6, 13.6]}, (1, 1))
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .animation_scene import Scene, rectangles
+from ..walkthrough.scene import Scene, rectangles
 
 MAX_FRAMES = 1600
 MOVED = {"window": ("xaxis3", "yaxis3"), "current": ("xaxis4", "yaxis4")}   #: axes each moving part is drawn on
@@ -132,7 +132,7 @@ def offset(scene: Scene, step: int, part: str) -> tuple[int, int]:
 
     Neither changes shape from step to step, so the figure draws each once and moves it.
 
-    >>> from convviz.figures.animation_conv import conv_scene
+    >>> from convviz.walkthrough.conv import conv_scene
     >>> offset(conv_scene(np.zeros((5, 5)), np.ones((3, 3)), stride=2), 3, "window")
     (2, 2)
     """

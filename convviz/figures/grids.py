@@ -20,7 +20,8 @@ from html import escape
 import numpy as np
 
 from ..steps import ConvSteps
-from .style import DIVERGING, GREY_SCALE, HIGHLIGHT, INK, PADDING_FILL, colour_lut, diverging_range, format_number
+from ..walkthrough.text import format_number
+from .style import DIVERGING, GREY_SCALE, HIGHLIGHT, INK, PADDING_FILL, colour_lut, diverging_range
 
 _LUTS = {DIVERGING: colour_lut(DIVERGING), GREY_SCALE: colour_lut(GREY_SCALE)}
 

@@ -1,6 +1,6 @@
 """Convolution as a matrix: the patch matrix times the kernel, and the whole layer as one matrix.
 
-Every picture is a *board* of square cells holding :class:`~convviz.figures.animation_scene.Grid`
+Every picture is a *board* of square cells holding :class:`~convviz.walkthrough.scene.Grid`
 panels, as the walkthrough draws them: numbers written in pale cells, padding grey, the
 window read by one output outlined orange (:data:`~convviz.figures.style.WINDOW`) and the
 output itself green (:data:`~convviz.figures.style.HIGHLIGHT`). Heatmap clicks are not
@@ -28,9 +28,11 @@ import plotly.graph_objects as go
 
 from .animation import text_px
 from .animation_frames import outline
-from .animation_scene import Grid, grid_scale, rectangles
-from .animation_text import labels
-from .style import CELL_FONT, CLEAR, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, TEMPLATE, WINDOW, diverging_range
+from ..walkthrough.scene import Grid, rectangles
+from ..walkthrough.text import labels
+from .style import (
+    CELL_FONT, CLEAR, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, TEMPLATE, WINDOW, diverging_range, grid_scale,
+)
 
 TEXT_CELL_PX = 15        # below this many pixels a cell shows its colour only, its number on hover
 _TOP_PX, _SIDE_PX = 44, 8
@@ -131,7 +133,7 @@ def grid_figure(
     ----------
     values : array (rows, cols)
     colors : {"signed", "image", "input", "plain"}
-        As :class:`~convviz.figures.animation_scene.Grid` colours its cells.
+        As :class:`~convviz.walkthrough.scene.Grid` colours its cells.
     padded, window, chosen : bool arrays (rows, cols), optional
     clickable : int array (rows, cols), optional
         What a click on each cell reports (its ``customdata``); negative cells are not clickable.

@@ -22,7 +22,7 @@ from plotly.subplots import make_subplots
 
 from ..ngrams import Detection
 from ..text import Sentence
-from .animation_text import labels
+from ..walkthrough.text import labels
 from .style import (
     CELL_FONT, CLEAR, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, PALE_DIVERGING, PALE_SEQUENTIAL, TEMPLATE,
     WINDOW, diverging_range,

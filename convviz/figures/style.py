@@ -8,8 +8,13 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from plotly.colors import sample_colorscale
+
+if TYPE_CHECKING:
+    from ..walkthrough.scene import Grid
 
 # Figures shown with Streamlit's theme leave Plotly's default template out: Streamlit replaces it
 # in the browser anyway, and it is about 6.5 kB of JSON in every chart of every rerun.
@@ -47,26 +52,25 @@ def diverging_range(values: np.ndarray) -> tuple[float, float]:
     return (-m, m) if m > 0 else (-1.0, 1.0)
 
 
-def format_number(v: float, digits: int = 2) -> str:
-    """Short, readable number with a true minus sign: ``−6``, ``0.25``, ``1.5e+03``.
-
-    >>> format_number(-6.0), format_number(0.25), format_number(1/3)
-    ('−6', '0.25', '0.33')
-    """
-    if not np.isfinite(v):
-        return "−∞" if v < 0 else ("∞" if v > 0 else "NaN")
-    if float(v).is_integer() and abs(v) < 1e6:
-        text = str(int(v))
-    elif abs(v) >= 1e4 or abs(v) < 10 ** -digits:
-        text = f"{v:.{digits}g}" if v != 0 else "0"
-    else:
-        text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
-    return text.replace("-", "−")
-
-
 # Pale scales for grids with numbers written in them: dark text stays readable on every cell.
 PALE_SEQUENTIAL = [[0.0, "#ffffff"], [1.0, "#a9c9ec"]]
 PALE_DIVERGING = [[0.0, "#8fb4e6"], [0.5, "#ffffff"], [1.0, "#f2a494"]]
 GREY_RAMP = [[0.0, "#000000"], [1.0, "#ffffff"]]    # pixel values 0…255 as a photo shows them
 BLANK_FILL = "#f1f3f5"      # output cells not computed yet
 WINDOW_FILL = "rgba(240, 140, 0, 0.10)"
+
+
+def grid_scale(grid: Grid) -> tuple[list, float, float]:
+    """Colour scale and value range of a grid's cells, the same in every renderer.
+
+    >>> from convviz.walkthrough.scene import Grid
+    >>> grid_scale(Grid("", 0, 0, np.array([[-2.0, 1.0]]), np.array([["", ""]]), np.zeros((1, 2), bool), "signed"))[1:]
+    (-2.0, 2.0)
+    """
+    if grid.colors == "signed":
+        return (PALE_DIVERGING, *diverging_range(grid.values))
+    if grid.colors == "image":
+        return GREY_RAMP, 0.0, 255.0
+    finite = grid.values[np.isfinite(grid.values)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    return PALE_SEQUENTIAL, lo, hi if hi > lo else lo + 1

@@ -15,11 +15,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..steps_nd import ConvStepsND
+from ..walkthrough.text import format_number
 from .animation import SPEEDS, play_controls
 from .playground import jpeg_uri
 from .style import (
     BLANK_FILL, CELL_FONT, CLEAR, DIVERGING, FONT, HIGHLIGHT, INK, PALE_DIVERGING, PALE_SEQUENTIAL, TEMPLATE, WINDOW,
-    colour_lut, format_number,
+    colour_lut,
 )
 
 _GREY = colour_lut("gray")

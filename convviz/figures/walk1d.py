@@ -33,7 +33,7 @@ from ..padding import pad
 from ..steps_nd import ConvStepsND
 from .animation import SPEEDS, play_controls, text_px
 from .animation_frames import MAX_FRAMES, cell_rects, frame_range, outline
-from .animation_text import LINE_LIMIT, equals, expression, labels, operand, operands, shorten, shown_exactly
+from ..walkthrough.text import LINE_LIMIT, equals, expression, labels, operand, operands, shorten, shown_exactly
 from .style import (
     BLANK_FILL, CELL_FONT, CLEAR, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, PALE_DIVERGING, PALE_SEQUENTIAL,
     TEMPLATE, WINDOW, WINDOW_FILL, diverging_range,

@@ -17,10 +17,27 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..formulas import Worked
-from .style import format_number
 
 DIGITS = 3          # decimals shown for non-integers below 10, in cells and in the arithmetic
 LINE_LIMIT = 84     # characters of arithmetic per line that fit the figure and the GIF
+
+
+
+def format_number(v: float, digits: int = 2) -> str:
+    """Short, readable number with a true minus sign: ``−6``, ``0.25``, ``1.5e+03``.
+
+    >>> format_number(-6.0), format_number(0.25), format_number(1/3)
+    ('−6', '0.25', '0.33')
+    """
+    if not np.isfinite(v):
+        return "−∞" if v < 0 else ("∞" if v > 0 else "NaN")
+    if float(v).is_integer() and abs(v) < 1e6:
+        text = str(int(v))
+    elif abs(v) >= 1e4 or abs(v) < 10 ** -digits:
+        text = f"{v:.{digits}g}" if v != 0 else "0"
+    else:
+        text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    return text.replace("-", "−")
 
 
 def number(v: float) -> str:

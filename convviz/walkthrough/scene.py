@@ -7,9 +7,9 @@ the GIF a teacher downloads says exactly what the page showed.
 
 Every grid sits on one *board* of square cells, addressed ``(row, column)`` with rows
 growing downwards, so all panels share one cell size. The scenes themselves are built from
-the engine's step data in :mod:`~convviz.figures.animation_conv`,
-:mod:`~convviz.figures.animation_pool` and :mod:`~convviz.figures.animation_transpose`;
-this module holds the data model they share, and :mod:`~convviz.figures.animation_text`
+the engine's step data in :mod:`~convviz.walkthrough.conv`,
+:mod:`~convviz.walkthrough.pool` and :mod:`~convviz.walkthrough.transpose`;
+this module holds the data model they share, and :mod:`~convviz.walkthrough.text`
 how its numbers and arithmetic are written.
 
 Examples
@@ -27,8 +27,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .animation_text import labels
-from .style import GREY_RAMP, PALE_DIVERGING, PALE_SEQUENTIAL, diverging_range
+from .text import labels
 
 @dataclass(frozen=True)
 class Grid:
@@ -266,21 +265,6 @@ class Scene:
         one jumps to."""
         rows, cols = np.indices(self.grids[self.clickable].shape)
         return np.stack([rows.ravel(), cols.ravel()], axis=-1), np.arange(rows.size)
-
-
-def grid_scale(grid: Grid) -> tuple[list, float, float]:
-    """Colour scale and value range of a grid's cells, the same in every renderer.
-
-    >>> grid_scale(Grid("", 0, 0, np.array([[-2.0, 1.0]]), np.array([["", ""]]), np.zeros((1, 2), bool), "signed"))[1:]
-    (-2.0, 2.0)
-    """
-    if grid.colors == "signed":
-        return (PALE_DIVERGING, *diverging_range(grid.values))
-    if grid.colors == "image":
-        return GREY_RAMP, 0.0, 255.0
-    finite = grid.values[np.isfinite(grid.values)]
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    return PALE_SEQUENTIAL, lo, hi if hi > lo else lo + 1
 
 
 def rectangles(cells: np.ndarray) -> list[tuple[int, int, int, int]]:

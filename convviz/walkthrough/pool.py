@@ -20,8 +20,8 @@ import numpy as np
 from ..arguments import IntOrTuple, per_axis
 from ..arithmetic import explain_pool_output_size
 from ..steps import pool2d_steps
-from .animation_scene import Grid, Scene, StepView, follow, neighbourhoods
-from .animation_text import axis_notes, equals, expression, formula_lines, labels, number, operand, shown_exactly
+from .scene import Grid, Scene, StepView, follow, neighbourhoods
+from .text import axis_notes, equals, expression, formula_lines, labels, number, operand, shown_exactly
 
 
 def pool_scene(
@@ -41,7 +41,7 @@ def pool_scene(
         Colour the input in greys, as the pixels of a photo.
     fit : (rows, cols), optional
         The largest board a renderer can number legibly; beyond it the input and the output
-        show a neighbourhood of the window, as :func:`~convviz.figures.animation_conv.conv_scene` does.
+        show a neighbourhood of the window, as :func:`~convviz.walkthrough.conv.conv_scene` does.
 
     Examples
     --------

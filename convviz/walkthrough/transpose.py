@@ -18,8 +18,8 @@ import numpy as np
 from ..arguments import IntOrTuple
 from ..arithmetic import explain_conv_transpose_output_size
 from ..steps import conv_transpose2d_steps
-from .animation_scene import Grid, Scene, StepView
-from .animation_text import formula_lines, labels, number, operand, shorten
+from .scene import Grid, Scene, StepView
+from .text import formula_lines, labels, number, operand, shorten
 
 MAX_SIDE = 8  # input cells per side: every step is a snapshot of the output, so keep it a classroom size
 

@@ -1,4 +1,4 @@
-"""Tests for the step-by-step animation: scenes (convviz.figures.animation_*) and the Plotly figure.
+"""Tests for the step-by-step walkthrough: the scenes of convviz.walkthrough and what they write.
 
 Every written sum is checked against the engine's own functions (conv2d, max_pool2d, …),
 which compute without the step data the scenes are built from.
@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 from convviz import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
 from convviz.figures.animation import animation_figure
-from convviz.figures.animation_conv import conv_scene
-from convviz.figures.animation_pool import pool_scene
-from convviz.figures.animation_scene import rectangles
-from convviz.figures.animation_text import LINE_LIMIT, expression, labels, number
-from convviz.figures.animation_transpose import MAX_SIDE, transpose_scene
+from convviz.walkthrough.conv import conv_scene
+from convviz.walkthrough.pool import pool_scene
+from convviz.walkthrough.scene import rectangles
+from convviz.walkthrough.text import LINE_LIMIT, expression, labels, number
+from convviz.walkthrough.transpose import MAX_SIDE, transpose_scene
 
 TEXTBOOK = np.arange(1, 26).reshape(5, 5)
 EDGE = [[1, 0, -1]] * 3

@@ -15,12 +15,12 @@ from PIL import Image
 
 from convviz import conv2d_steps, pool2d_steps
 from convviz.figures.animation import SMALLEST_TEXT_PX, animation_figure, legible_fit, text_px
-from convviz.figures.animation_conv import conv_scene
+from convviz.walkthrough.conv import conv_scene
 from convviz.figures.animation_frames import camera, dynamic_layout, strip_gap
-from convviz.figures.animation_pool import pool_scene
-from convviz.figures.animation_scene import follow
-from convviz.figures.animation_text import labels, number
-from convviz.figures.animation_transpose import transpose_scene
+from convviz.walkthrough.pool import pool_scene
+from convviz.walkthrough.scene import follow
+from convviz.walkthrough.text import labels, number
+from convviz.walkthrough.transpose import transpose_scene
 from convviz.gif import animated_gif
 
 PATCH = np.random.default_rng(7).integers(0, 256, (32, 32)).astype(float)

@@ -1,0 +1,28 @@
+"""Walkthroughs as data: what each step of a convolution or a pooling reads, multiplies and adds.
+
+A :class:`Scene` holds the grids of numbers a walkthrough shows (the input, the kernel, the
+output), where they sit on a board of square cells, and for every step the window, the cell
+being computed, the arithmetic written out and, for a grid too large to number legibly, which
+part of it is in view. It knows nothing of Plotly, Pillow or colours: the renderers in
+:mod:`convviz.figures.animation` (the page's animation) and :mod:`convviz.gif` (slides) draw it,
+so both say the same thing.
+
+Modules: :mod:`~convviz.walkthrough.scene` (the data model), :mod:`~convviz.walkthrough.text`
+(how numbers and sums are written), and the builders :mod:`~convviz.walkthrough.conv`,
+:mod:`~convviz.walkthrough.pool` and :mod:`~convviz.walkthrough.transpose`, each from the
+engine's step data (:mod:`convviz.steps`).
+
+Examples
+--------
+>>> import numpy as np
+>>> s = conv_scene(np.arange(1, 26).reshape(5, 5), [[1, 0, -1]] * 3)
+>>> len(s.steps), s.steps[0].result
+(9, -6.0)
+"""
+
+from .conv import conv_scene
+from .pool import pool_scene
+from .scene import Grid, Scene, StepView, follow, neighbourhoods
+from .transpose import transpose_scene
+
+__all__ = ["Grid", "Scene", "StepView", "conv_scene", "follow", "neighbourhoods", "pool_scene", "transpose_scene"]
