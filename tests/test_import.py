@@ -22,6 +22,7 @@ def test_the_walkthrough_model_knows_no_renderer():
     for path in root.glob("*.py"):
         tree = ast.parse(path.read_text())
         names = [a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names]
-        names += [("." * node.level) + (node.module or "") for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+        names += [("." * node.level) + (node.module or "") for node in ast.walk(tree)
+                  if isinstance(node, ast.ImportFrom)]
         assert not [n for n in names if n.split(".")[0] in ("plotly", "PIL") or "figures" in n or n == "..gif"], \
             (path.name, names)

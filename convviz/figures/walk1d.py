@@ -33,7 +33,9 @@ from ..padding import pad
 from ..steps_nd import ConvStepsND
 from .animation import SPEEDS, play_controls, text_px
 from .animation_frames import MAX_FRAMES, cell_rects, frame_range, outline
-from ..walkthrough.text import LINE_LIMIT, equals, expression, labels, operand, operands, shorten, shown_exactly
+from ..walkthrough.text import (
+    LINE_LIMIT, equals, expression, formula_lines, labels, operand, operands, shorten, shown_exactly,
+)
 from .style import (
     BLANK_FILL, CELL_FONT, CLEAR, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, PALE_DIVERGING, PALE_SEQUENTIAL,
     TEMPLATE, WINDOW, WINDOW_FILL, diverging_range,
@@ -201,8 +203,8 @@ def walk_figure(
     step = min(max(step, 0), n - 1)
     shown = frame_range(n, step, max_frames)
     lines = [_lines(steps, k, names, _heading(k, n, first, taps[k], column_names)) for k in range(n)]
-    formula = steps.geometry.worked[0].text
-    if len(formula) > 60:       # a long input's numbers: the working on a second line
+    formula = formula_lines(steps.geometry.worked)[0]
+    if len(formula) > 75:       # a long input's numbers: the working on a second line
         formula = formula.replace(" = ", "<br>= ", 1)
     words_px = max(len(lines[k]) for k in shown) * _LINE_PX + (formula.count("<br>") + 1) * _FORMULA_PX + 40
     room = _TALLEST_BOARD_PX if height is None else height - _TOP_PX - _BOTTOM_PX - words_px
@@ -226,7 +228,7 @@ def walk_figure(
 
     split = words_px / (board_px + words_px)
     notes = [dict(xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom", showarrow=False,
-                  align="left", text=f"Output length: {formula}",
+                  align="left", text=formula,
                   font=dict(FONT, size=15, color=MUTED))]
     if len(shown) < n:
         notes.append(dict(xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="bottom", showarrow=False,

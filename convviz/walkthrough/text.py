@@ -141,16 +141,44 @@ def products(values: np.ndarray, weights: np.ndarray) -> list[list[str]]:
     return [[f"{v}·{w}" for v, w in zip(vr, wr)] for vr, wr in zip(values, weights)]
 
 
+def axis_names(axes: int) -> tuple[str, ...]:
+    """What the axes of an output are called, in the order its shape lists them.
+
+    >>> axis_names(1), axis_names(3)
+    (('length',), ('depth', 'rows', 'columns'))
+    """
+    return {1: ("length",), 2: ("rows", "columns"), 3: ("depth", "rows", "columns")}.get(
+        axes, tuple(f"axis {i}" for i in range(axes)))
+
+
+def _together(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def axis_notes(worked: Sequence[Worked]) -> tuple[str, ...]:
-    """What an inexact division means, once when both axes say the same, else per axis."""
-    rows, cols = (w.note for w in worked)
-    if rows == cols:
-        return (rows,) if rows else ()
-    return tuple(f"{axis}: {note}" for axis, note in (("Rows", rows), ("Columns", cols)) if note)
+    """What an inexact division means: once when every axis says the same, else per axis.
+
+    >>> from convviz.arithmetic import explain_conv_output_size
+    >>> [note.split(":")[0] for note in axis_notes(explain_conv_output_size((6, 5), (2, 2), 2))]
+    ['Columns']
+    """
+    notes = [w.note for w in worked]
+    if len(set(notes)) == 1:
+        return (notes[0],) if notes[0] else ()
+    return tuple(f"{name.capitalize()}: {note}" for name, note in zip(axis_names(len(worked)), notes) if note)
 
 
 def formula_lines(worked: Sequence[Worked]) -> tuple[str, ...]:
-    """``"Output size: …"`` once when both axes agree, else one line per axis."""
-    if worked[0].text == worked[1].text:
-        return (f"Output size (rows and columns): {worked[0].text}",)
-    return (f"Output rows: {worked[0].text}", f"Output columns: {worked[1].text}")
+    """The output-size formula with its numbers: once when every axis agrees, else one line per axis.
+
+    >>> from convviz.arithmetic import explain_conv_output_size
+    >>> formula_lines(explain_conv_output_size((5,), (3,)))
+    ('Output length: ⌊(5 + 2·0 − 1·(3 − 1) − 1) / 1⌋ + 1 = ⌊2 / 1⌋ + 1 = 2 + 1 = 3',)
+    >>> [line.split(":")[0] for line in formula_lines(explain_conv_output_size((4, 5, 5), (2, 3, 3)))]
+    ['Output depth', 'Output rows', 'Output columns']
+    """
+    names = axis_names(len(worked))
+    if len({w.text for w in worked}) == 1:
+        label = "length" if names == ("length",) else f"size ({_together(names)})"
+        return (f"Output {label}: {worked[0].text}",)
+    return tuple(f"Output {name}: {w.text}" for name, w in zip(names, worked))
