@@ -233,11 +233,11 @@ def make_kernel(
     return preset.build(shape, **params)
 
 
-def validate_kernel(kernel: object) -> np.ndarray:
-    """Return `kernel` as a new 2-D float64 array, or explain why it cannot be used.
+def validate_kernel(kernel: object, axes: int = 2, largest: int = MAX_KERNEL_SIDE) -> np.ndarray:
+    """Return `kernel` as a new float64 array of `axes` axes, or explain why it cannot be used.
 
-    Strings, objects and complex numbers raise TypeError. Other dimensions, sides outside
-    1..15 and NaN/±inf entries (named by row and column) raise ValueError.
+    Strings, objects and complex numbers raise TypeError. Another number of axes, sides
+    outside 1..`largest` and NaN/±inf entries (named by where they are) raise ValueError.
 
     >>> validate_kernel([[1, 2, 3]])
     array([[1., 2., 3.]])
@@ -245,17 +245,29 @@ def validate_kernel(kernel: object) -> np.ndarray:
     Traceback (most recent call last):
     ...
     ValueError: kernel must hold finite numbers; found nan or ±inf at (row 0, col 1), (row 1, col 0)
+    >>> validate_kernel(np.ones((2, 3, 3)), axes=3).shape
+    (2, 3, 3)
+    >>> validate_kernel(np.ones((12, 3, 3)), axes=3, largest=9)
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel shape (12, 3, 3) has 12 along depth; allowed: 1 to 9
     """
     k = as_float_array(kernel, "kernel").astype(np.float64)
-    if k.ndim != 2:
-        raise ValueError(f"kernel must be 2-D (rows × columns), got {k.ndim}-D with shape "
-                         f"{k.shape}; write a single row as [[1, 2, 3]]")
-    _shape(k.shape, "kernel shape")
+    names = {1: ("taps",), 2: ("rows", "columns"), 3: ("depth", "rows", "columns")}.get(
+        axes, tuple(f"axis {i}" for i in range(axes)))
+    if k.ndim != axes:
+        hint = "; write a single row as [[1, 2, 3]]" if axes == 2 else ""
+        raise ValueError(f"kernel must be {axes}-D ({' × '.join(names)}), got {k.ndim}-D with shape "
+                         f"{k.shape}{hint}")
+    for side, name in zip(k.shape, names):
+        if not 1 <= side <= largest:
+            where = f"{side} {name}" if axes == 2 else f"{side} along {name}"
+            raise ValueError(f"kernel shape {k.shape} has {where}; allowed: 1 to {largest}")
     bad = np.argwhere(~np.isfinite(k))
     if len(bad):
-        where = ", ".join(f"(row {r}, col {c})" for r, c in bad[:5])
+        spots = [f"(row {i[0]}, col {i[1]})" if axes == 2 else str(tuple(int(v) for v in i)) for i in bad[:5]]
         more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
-        raise ValueError(f"kernel must hold finite numbers; found nan or ±inf at {where}{more}")
+        raise ValueError(f"kernel must hold finite numbers; found nan or ±inf at {', '.join(spots)}{more}")
     return k
 
 

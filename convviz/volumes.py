@@ -26,6 +26,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from .arithmetic import conv_mac_count, conv_output_size, conv_parameter_count
 from .images import to_grayscale
+from .kernels import validate_kernel
 
 MAX_FRAMES = 48     #: frames kept from a clip: enough to see motion, small enough to convolve at once
 MAX_SIDE = 128      #: a clip's frames are reduced to at most this many pixels on their longest side
@@ -172,12 +173,7 @@ def parse_slices(text: str) -> np.ndarray:
     if len(rows) != 1 or len(cols) != 1 or 0 in rows | cols:
         raise ValueError("every slice of a custom kernel needs the same number of rows, and every row the same "
                          "number of values")
-    k = np.array(grid)
-    if max(k.shape) > 9:
-        raise ValueError(f"a custom kernel is at most 9 on each axis, got {'×'.join(map(str, k.shape))}")
-    if not np.isfinite(k).all():
-        raise ValueError("a custom kernel's values must be finite numbers")
-    return k
+    return validate_kernel(grid, axes=3, largest=9)
 
 
 def factorised_costs(in_channels: int, out_channels: int, size: tuple[int, int, int], k: int = 3) -> dict:

@@ -384,3 +384,15 @@ def test_sums_to_zero_is_the_rule_normalise_refuses_by():
         else:
             assert normalize_kernel(k).sum() == pytest.approx(1)
     assert sums_to_zero(np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize("kernel, axes, match", [
+    (np.ones(3), 2, r"kernel must be 2-D \(rows × columns\), got 1-D"),
+    (np.ones((3, 3)), 3, r"kernel must be 3-D \(depth × rows × columns\), got 2-D"),
+    (np.ones(16), 1, r"has 16 along taps; allowed: 1 to 15"),
+    (np.array([1.0, np.nan, 2.0]), 1, r"found nan or ±inf at \(1,\)"),
+])
+def test_validate_kernel_names_its_axes_in_any_dimension(kernel, axes, match):
+    with pytest.raises(ValueError, match=match):
+        validate_kernel(kernel, axes=axes)
+    assert validate_kernel(np.ones((1,) * axes), axes=axes).shape == (1,) * axes
