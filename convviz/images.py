@@ -1,7 +1,8 @@
 """Turn uploaded bytes into a float RGB image, safely.
 
 Every upload goes through :func:`load_image`, which either returns a
-:class:`LoadedImage` (pixels as ``float32`` in 0..255, shape ``(H, W, 3)``) or
+:class:`LoadedImage` (pixels as ``float32`` in 0..255, shape ``(H, W, 3)``; kept as
+``uint8`` when that is exact) or
 raises :class:`ImageError` with a message written for a student.
 """
 
@@ -47,8 +48,9 @@ class LoadedImage:
 
     Attributes
     ----------
-    pixels : np.ndarray
-        Read-only ``float32`` array of shape ``(H, W, 3)``, RGB in 0..255.
+    values : np.ndarray
+        Read-only array of shape ``(H, W, 3)``, RGB in 0..255, as kept: ``uint8`` when
+        the colours are whole 8-bit numbers (a quarter of the memory), else ``float32``.
     original_size : tuple of int
         ``(width, height)`` of the upright image before any reduction.
     mode : str
@@ -60,15 +62,29 @@ class LoadedImage:
         ``"reduced from 4000×3000 to 512×384"``.
     """
 
-    pixels: np.ndarray
+    values: np.ndarray
     original_size: tuple[int, int]
     mode: str
     format: str
     notes: tuple[str, ...] = ()
 
+    @property
+    def pixels(self) -> np.ndarray:
+        """Read-only ``float32`` array of shape ``(H, W, 3)``, RGB in 0..255.
+
+        Made from 8-bit `values` at each access: a shared cache keeps the quarter-size
+        array, and a run holds the float copy only while it uses it (at working size
+        2048: 9 MB kept instead of 38 MB).
+        """
+        if self.values.dtype == np.float32:
+            return self.values
+        pixels = self.values.astype(np.float32)
+        pixels.flags.writeable = False
+        return pixels
+
 
 def load_image(data: bytes, max_side: int = 512) -> LoadedImage:
-    """Decode image bytes into RGB ``float32`` pixels in 0..255.
+    """Decode image bytes into RGB pixels in 0..255 (``float32`` from :attr:`LoadedImage.pixels`).
 
     Parameters
     ----------
@@ -176,11 +192,11 @@ def _decode(data: bytes, max_side: int) -> LoadedImage:
         im = im.transpose(_UPRIGHT[remaining])  # after the reduction, where it is cheap
         if remaining >= 5:
             width, height, target = height, width, target[::-1]
-    pixels = _to_pixels(im, notes)
+    values = _to_values(im, notes)
     if target != (width, height):
         notes.append(f"reduced from {width}×{height} to {target[0]}×{target[1]}")
-    pixels.flags.writeable = False
-    return LoadedImage(pixels, (width, height), mode, fmt, tuple(notes))
+    values.flags.writeable = False
+    return LoadedImage(values, (width, height), mode, fmt, tuple(notes))
 
 
 def _fit(size: tuple[int, int], max_side: int) -> tuple[int, int]:
@@ -209,16 +225,18 @@ def _to_rgba_rgb_or_f(im: Image.Image, notes: list[str]) -> Image.Image:
         return Image.fromarray((values - low) * np.float32(255 / (high - low)), "F")
     if im.mode in ("RGBA", "LA", "PA", "RGBa") or "transparency" in im.info:
         return im.convert("RGBA")
-    return im.convert("RGB")
+    # convert() to the mode an image already has copies it: 48 MB for a 12-megapixel photo.
+    return im if im.mode == "RGB" else im.convert("RGB")
 
 
-def _to_pixels(im: Image.Image, notes: list[str]) -> np.ndarray:
+def _to_values(im: Image.Image, notes: list[str]) -> np.ndarray:
+    """An RGB, RGBA or F image as ``(H, W, 3)`` values: ``uint8`` from RGB, else ``float32``."""
     if im.mode == "F":
         gray = np.clip(np.asarray(im, dtype=np.float32), 0, 255)
         return np.repeat(gray[:, :, None], 3, axis=2)
-    values = np.asarray(im, dtype=np.float32)
     if im.mode == "RGB":
-        return values
+        return np.array(im)   # owns its bytes (asarray's view of them breaks Streamlit's cache size count)
+    values = np.asarray(im, dtype=np.float32)
     alpha = values[:, :, 3:] / 255
     if (alpha < 1).any():
         notes.append("transparency composited on white")

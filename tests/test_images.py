@@ -85,6 +85,26 @@ def test_pixels_are_read_only() -> None:
     loaded = load_image(encode(Image.fromarray(BLOCKS), "PNG"))
     with pytest.raises(ValueError, match="read-only"):
         loaded.pixels[0, 0, 0] = 1
+    with pytest.raises(ValueError, match="read-only"):
+        loaded.values[0, 0, 0] = 1
+
+
+def test_8_bit_colour_is_kept_as_bytes_and_read_as_float() -> None:
+    loaded = load_image(encode(Image.fromarray(BLOCKS), "PNG"))
+    assert loaded.values.dtype == np.uint8
+    assert loaded.values.flags.owndata  # a view of Pillow's bytes breaks Streamlit's count of a cache's size
+    np.testing.assert_array_equal(loaded.pixels, BLOCKS.astype(np.float32))
+    assert loaded.pixels.dtype == np.float32
+
+
+@pytest.mark.parametrize("image", [
+    Image.fromarray(np.dstack([BLOCKS, np.full((32, 48), 128, np.uint8)])),  # composited: fractions
+    Image.fromarray(np.arange(6, dtype=np.uint16).reshape(2, 3) * 1000),    # stretched 16-bit: fractions
+])
+def test_other_images_are_kept_as_float(image: Image.Image) -> None:
+    loaded = load_image(encode(image, "PNG"))
+    assert loaded.values.dtype == np.float32
+    assert loaded.pixels is loaded.values
 
 
 def test_exif_orientation_6_turns_the_photo_upright() -> None:

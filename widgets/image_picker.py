@@ -11,7 +11,7 @@ from convviz.images import (
 )
 from convviz.samples import SAMPLES, load_sample
 from convviz.pipeline import COLOURS
-from widgets.process import heavy
+from widgets.process import heavy, works_on
 from widgets.sketch import sketch
 from widgets.url_state import Scope, Setting
 
@@ -26,14 +26,15 @@ _LABELS = {"upload": "Upload your own…", "draw": "Draw one…"}
 SHARED = "image_picker.latest"   # {"upload" | "draw": the session's latest file or drawing, as bytes}
 
 
-@st.cache_resource(max_entries=4, ttl=600, show_spinner="Reading the image…")
+@st.cache_resource(max_entries=8, ttl=600, show_spinner="Reading the image…")
 def _decode(digest: str, max_side: int, _data: bytes) -> LoadedImage:
     """Decoded once per file and size, shared read-only (keyed on a digest, not the bytes).
 
-    Uploads are one student's each: four are kept, for ten minutes at most (an image at
-    working size 2048 is 38 MB).
+    Uploads are one student's each: eight are kept, for ten minutes at most (a photo at
+    working size 2048 keeps 9 MB of 8-bit values). Fewer entries than students uploading
+    at once would decode again on every run: the least recently used is always the next.
     """
-    with heavy(max_side * max_side):     # a 12-megapixel photo at 2048 briefly holds a few hundred MB
+    with heavy(max_side * max_side):     # a 12-megapixel photo at 2048 holds about 80 MB while it decodes
         return load_image(_data, max_side)
 
 
@@ -111,5 +112,6 @@ def image_picker(scope: Scope) -> tuple[LoadedImage, str] | None:
         return None
     for note in image.notes:
         st.caption(note)
+    works_on(image.values.shape[0] * image.values.shape[1])
     return image, f"{source}@{max_side}"
 

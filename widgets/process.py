@@ -10,18 +10,25 @@ server's time. So `.streamlit/config.toml` turns it off, and instead:
 * the imports are made here, then frozen (:func:`gc.freeze`), so no collection walks them;
   app.py imports this module before anything else, so only the imports are frozen;
 * :func:`after_run` collects the young generations, where what a run leaves behind is;
-* and a full collection only when the process has grown by :data:`GROWTH` since the last
-  one, or :data:`INTERVAL` has passed. A page's run leaves its namespace behind as a cycle
-  (its functions point back at it), holding that run's arrays: an image at working size
-  2048 is 38 MB, so five uploads in a row held over 1 GB until a full collection.
-* Arrays over 4 MB get their own memory mappings (``mallopt``, glibc), so freeing one gives
-  the memory back to the system rather than leaving it in the heap for later.
-* Work on a large image (decoding an upload, convolving it) runs two at a time
-  (:func:`heavy`): five students at working size 2048 each hold a few hundred MB while it runs.
+* and a full collection when the run worked on a large image (:func:`works_on`), when the
+  process has grown by :data:`GROWTH` since the last one, or when :data:`INTERVAL` has
+  passed. A page's run leaves its namespace behind as a cycle (its functions point back at
+  it), holding that run's arrays: 20 MB and more at working size 2048, so five students
+  there held a few hundred MB between full collections.
+* Arrays over 1 MB get their own memory mappings (``mallopt``, glibc), so freeing one gives
+  the memory back to the system rather than leaving it in the heap for later; and every
+  :data:`TRIM_EVERY` seconds, and after a run on a large image, the free pages inside the
+  heaps go back too (``malloc_trim``): without that they kept about 200 MB they had freed.
+* Work on a large image (decoding an upload, convolving it) takes its turn, one at a time
+  (:func:`heavy`): decoding a 12-megapixel photo for working size 2048 holds about 80 MB.
 
 Measured with ``benchmarks/load.py`` (30 students, 60 s, one process): full collections,
 p95 11.8 s at 0.242 CPU s per rerun; frozen imports and full collections, p95 5.8 s at 0.164;
-frozen imports and young collections, p95 0.39 s at 0.067, peak RSS 569 MB.
+frozen imports and young collections, p95 0.39 s at 0.067, peak RSS 569 MB. With the fault
+tabs (``--faults --seconds 240``: two waves of five 12-megapixel uploads at working size
+2048), before the collection after large runs, the trims, the 1 MB mappings and one turn:
+peak RSS 938 MB (940 at its high-water mark), 660 MB at the end; with them 632–670 (678–691),
+527–569 at the end.
 """
 
 import ctypes
@@ -43,6 +50,7 @@ import convviz.figures.shapes  # noqa: F401
 GROWTH = 64 * 2**20      #: bytes the process may grow by before a full collection
 LARGE = 1_500_000        #: pixels from which an image's work waits its turn (1224×1224)
 INTERVAL = 60.0          #: seconds between full collections at the most
+TRIM_EVERY = 10.0        #: seconds between giving the heap's free pages back, at the most
 _M_MMAP_THRESHOLD = -3   # glibc's mallopt parameter
 
 
@@ -56,24 +64,42 @@ def _resident() -> int:
 
 
 try:
-    ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, 4 * 2**20)
+    _LIBC = ctypes.CDLL("libc.so.6")
+    _LIBC.mallopt(_M_MMAP_THRESHOLD, 2**20)
 except (OSError, AttributeError):   # not glibc: its own allocator decides
-    pass
+    _LIBC = None
 gc.collect()
 gc.freeze()
-_last_full = {"resident": _resident(), "at": time.monotonic()}
-_HEAVY = threading.BoundedSemaphore(2)
+# The size at the last full collection, and when that and the last trim were.
+_last = {"resident": _resident(), "full": time.monotonic(), "trim": time.monotonic()}
+_HEAVY = threading.BoundedSemaphore(1)
+_run = threading.local()   # each session's script runs in a thread of its own
 
 
 def heavy(pixels: int) -> AbstractContextManager:
-    """A turn for work on an image of `pixels` pixels: two large ones at a time, small ones at once."""
-    return _HEAVY if pixels >= LARGE else nullcontext()
+    """A turn for work on an image of `pixels` pixels: one large one at a time, small ones at once."""
+    return _HEAVY if works_on(pixels) else nullcontext()
+
+
+def works_on(pixels: int) -> bool:
+    """Note that this run works on an image of `pixels` pixels; True when that is large.
+
+    A run on a large image is followed by a full collection (:func:`after_run`): the
+    namespace it leaves behind holds its arrays, 20 MB and more at working size 2048.
+    """
+    large = pixels >= LARGE
+    _run.large = getattr(_run, "large", False) or large
+    return large
 
 
 def after_run() -> None:
     """Free what the run just made and left behind, without walking the long-lived objects often."""
+    large, _run.large = getattr(_run, "large", False), False
     gc.collect(1)
     now, resident = time.monotonic(), _resident()
-    if resident > _last_full["resident"] + GROWTH or now - _last_full["at"] > INTERVAL:
+    if large or resident > _last["resident"] + GROWTH or now - _last["full"] > INTERVAL:
         gc.collect()
-        _last_full.update(resident=_resident(), at=now)
+        _last.update(resident=_resident(), full=now)
+    if _LIBC is not None and (large or now - _last["trim"] > TRIM_EVERY):
+        _LIBC.malloc_trim(0)   # free pages inside the heaps go back, not only those at their tops
+        _last["trim"] = now
