@@ -5,16 +5,17 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from convviz import conv3d, conv3d_steps, explain_conv_output_size, padding_per_side
+from convviz import conv3d, explain_conv_output_size, padding_per_side
 from convviz.figures.animation import SPEEDS
-from convviz.figures.volumes import slices_figure, window_figure, window_sum
+from convviz.figures.volumes import slices_figure
 from convviz.volumes import (
     KERNELS_3D, MAX_FRAMES, MAX_SIDE, SYNTHETIC, factorised_costs, kernel3d, load_clip, synthetic,
 )
 from widgets.navigation import require_app
 from widgets.presenter import PRESENT_SETTINGS, control_bar, presenting
-from widgets.stepper import pannable, stepper
+from widgets.stepper import stepper
 from widgets.url_state import PageState, Setting, quoted
+from widgets.volume_walk import volume_walk
 
 require_app()
 SOURCES = (*SYNTHETIC, "upload")
@@ -28,8 +29,6 @@ STATE = PageState("volumes", present=PRESENT_SETTINGS, page={
     "window": Setting(1, low=1, high=100)})
 PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
 CHART = PAGE.key("chart")
-TINY = np.random.default_rng(3).integers(0, 10, (4, 5, 5)).astype(float)   # the 4×5×5 walkthrough grid
-TINY_KERNEL = np.stack([-np.array([[1.0, 0, -1]] * 3), np.array([[1.0, 0, -1]] * 3)])   # 2×3×3
 
 
 @st.cache_data(max_entries=16, show_spinner="Reading the clip…")
@@ -133,18 +132,4 @@ st.caption("A middle layer, 64 channels in and out, on 8 frames of 56×56, padde
            "On a first layer (3 channels in) the 3-D kernel is the cheaper one.")
 
 st.subheader("One 3-D window, multiply by multiply")
-steps = conv3d_steps(TINY, TINY_KERNEL)
-count = steps.sums.size
-position = PAGE.clamp("window", 1, count) - 1
-moves = st.columns([1, 1, 1.2, 3], vertical_alignment="bottom")
-moves[0].button("◀ Previous", key=PAGE.key("back"), on_click=PAGE.setter(window=max(position, 1)),
-                disabled=position == 0, use_container_width=True)
-moves[1].button("Next output ▶", key=PAGE.key("next"), on_click=PAGE.setter(window=min(position + 2, count)),
-                disabled=position == count - 1, use_container_width=True)
-moves[2].number_input(f"Output, 1 to {count}", 1, count, **PAGE.bind("window"))
-index = tuple(int(i) for i in np.unravel_index(position, steps.sums.shape))
-moves[3].markdown(f"A 4×5×5 input, a 2×3×3 kernel (an edge now minus an edge before): output "
-                  f"`(d, h, w) = {index}` of `{'×'.join(map(str, steps.sums.shape))}`.")
-st.plotly_chart(window_figure(steps, index, TINY), key=PAGE.key("window_chart"), config={"displayModeBar": False})
-pannable(PAGE.key("window_chart"))
-st.markdown("  \n".join(f"`{line}`" for line in window_sum(steps, index).splitlines()))
+volume_walk(PAGE, presenting(PRESENT))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 from apptest import messages, open_page, open_page_alone
@@ -66,15 +67,15 @@ def test_an_uploaded_gif_is_convolved_and_a_still_image_explained():
     assert not at.exception and "one picture" in at.info[0].value
 
 
-def test_back_and_next_walk_the_3d_window():
+def test_the_3d_walkthrough_plays_in_the_browser_and_follows_its_step_box():
     at = open_page_alone(PAGE)
-    assert at.button(key="volumes.page.back").disabled
-    at.button(key="volumes.page.next").click().run()
-    at.button(key="volumes.page.next").click().run()
-    assert at.number_input(key="volumes.page.window").value == 3
-    assert "(0, 0, 2)" in next(m.value for m in at.markdown if "(d, h, w)" in m.value)
-    at.button(key="volumes.page.back").click().run()
-    assert at.number_input(key="volumes.page.window").value == 2
+    walk = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert len(walk["frames"]) == 27 and walk["layout"]["sliders"][0]["active"] == 0
+    at.number_input(key="volumes.page.window").set_value(12).run()
+    walk = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert walk["layout"]["sliders"][0]["active"] == 11 and at.query_params["window"] in ("12", ["12"])
+    assert "(d, h, w) = (1, 0, 2)" in walk["frames"][11]["data"][-1]["text"][0]
+    assert any(b.proto.label == "Animated GIF" for b in at.get("download_button"))
 
 
 def test_garbage_in_the_link_gives_a_notice():

@@ -4,7 +4,8 @@ Playing and the slider run inside the figure, in the browser, so only the browse
 which step it shows. These buttons read it from the figure, show the neighbouring step at
 once, and tell the page. They are HTML buttons, so the keyboard reaches them, and the page
 answers keys too: Space plays or pauses, ← and → move one step, Home and End go to the
-first and last, + and − change the speed. The page also hears when the figure comes to rest on a
+first and last, + and − change the speed (with two steppers on a page, the keys drive the one
+whose figure is nearest the middle of the window). The page also hears when the figure comes to rest on a
 step (a pause, the end of play, a slider move), so its step box, link and downloads
 follow. Written as an inline Streamlit component: HTML, CSS and a few lines of
 JavaScript, with no build step.
@@ -63,7 +64,11 @@ export default function ({ parentElement, data, setTriggerValue }) {
     const match = label && /(\\d+)/.exec(label.textContent);
     return match ? Number(match[1]) : data.step;
   };
-  const state = (window.convvizStepper = window.convvizStepper || {});
+  // One state per chart: a page may have several steppers (the keys go to the chart nearest the
+  // middle of the window).
+  const all = (window.convvizSteppers = window.convvizSteppers || {});
+  const state = (all[data.chart] = all[data.chart] || {});
+  state.figure = figure;
   state.told = data.step;
   const tell = (step) => {
     if (step !== state.told) { state.told = step; setTriggerValue("step", step); }
@@ -108,16 +113,29 @@ export default function ({ parentElement, data, setTriggerValue }) {
   // Keys, once per page: Space play/pause, arrows one step, Home/End, + and − the speed.
   const KEYS = { " ": "play", ArrowLeft: "back", ArrowRight: "next", Home: "first", End: "last",
                  "+": "faster", "=": "faster", "-": "slower", "−": "slower" };
-  if (!state.keys) {
-    state.keys = (event) => {
+  const nearest = () => {
+    let best = null, distance = Infinity;
+    for (const other of Object.values(all)) {
+      const gd = other.act && other.figure();
+      if (!gd) continue;
+      const box = gd.getBoundingClientRect();
+      const off = Math.abs((box.top + box.bottom) / 2 - window.innerHeight / 2);
+      if (off < distance) { best = other; distance = off; }
+    }
+    return best;
+  };
+  if (!window.convvizKeys) {
+    window.convvizKeys = (event) => {
       const act = KEYS[event.key];
-      if (!act || event.altKey || event.ctrlKey || event.metaKey || !state.act) return;
+      if (!act || event.altKey || event.ctrlKey || event.metaKey) return;
       if (event.target.closest && event.target.closest(TYPING)) return;
       if (act === "play" && event.target.closest && event.target.closest("button, a, [role=button]")) return;
+      const target = nearest();
+      if (!target) return;
       event.preventDefault();
-      state.act[act]();
+      target.act[act]();
     };
-    document.addEventListener("keydown", state.keys);
+    document.addEventListener("keydown", window.convvizKeys);
   }
 
   // Run what the slider declares, and hear when the figure comes to rest. Plotly reports rest
@@ -142,8 +160,11 @@ export default function ({ parentElement, data, setTriggerValue }) {
   bind();
   return () => {
     state.watch.disconnect();
-    document.removeEventListener("keydown", state.keys);
-    state.keys = null;
+    delete all[data.chart];
+    if (!Object.keys(all).length && window.convvizKeys) {
+      document.removeEventListener("keydown", window.convvizKeys);
+      window.convvizKeys = null;
+    }
   };
 }
 """
@@ -174,7 +195,7 @@ def stepper(scope: Scope, chart: str, steps: int, step: str = "step", speed: str
     The step (1 to `steps`) the browser moves to or comes to rest on goes into `scope`'s
     setting `step`; the + and − keys move its setting `speed` to the next of :data:`SPEEDS`.
     """
-    key = scope.key("stepper")
+    key = scope.key(f"stepper.{step}")          # one per step setting: a page may have two
 
     def moved() -> None:
         target = getattr(st.session_state[key], "step", None)

@@ -185,11 +185,12 @@ def _annotations(scene: Scene, font_px: int) -> list[dict]:
 def _click_layer(scene: Scene, cell_px: float) -> go.Scatter:
     """Nearly invisible markers over the clickable cells, each carrying its step (for a grid shown
     in parts, over every part, on its axis)."""
-    where, targets = scene.click_targets()
-    k = scene.clickable
+    grids, where, targets = scene.click_targets()
+    tops, lefts = (np.array([getattr(scene.grids[k], side) for k in grids], dtype=int) for side in ("top", "left"))
+    x, y, yaxis = lefts + where[:, 1], tops + where[:, 0], "yaxis"
+    k = scene.clicked[0]
     g = scene.grids[k]
-    x, y, yaxis = g.left + where[:, 1], g.top + where[:, 0], "yaxis"
-    if g.view is not None:
+    if g.view is not None:             # one grid, shown in parts
         gap, (rows, cols), origins = strip_gap(scene.board), g.footprint, np.array(scene.pages[k][0])
         n, a, b = np.indices((len(origins), rows, cols)).reshape(3, -1)
         r, c = origins[n, 0] + a, origins[n, 1] + b
@@ -306,9 +307,9 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
 
     if scene.running is not None:
         add(_running_strip(scene, shown, cell_px))
-    if scene.fills is not None:
+    if scene.filled:
         add(go.Scatter(mode="lines", fill="toself", fillcolor=BLANK_FILL, line=dict(width=0),
-                       **_on(on_board(scene, scene.fills)), **now.pop(0)), moves=True)
+                       **_on(on_board(scene, scene.filled[0])), **now.pop(0)), moves=True)
     grid = _lines(scene)
     add(go.Scatter(mode="lines", line=dict(color="white", width=float(np.clip(cell_px / 16, 0.5, 2))), **grid["white"]))
     for yaxis, path in grid["dark"].items():

@@ -121,7 +121,7 @@ def _paged(scene: Scene, grid: int, step: int, path: dict) -> dict:
 def dynamic_data(scene: Scene, step: int) -> list[dict]:
     """What changes at `step`, in the order of the figure's moving traces."""
     view = scene.steps[step]
-    covers = [_paged(scene, scene.fills, step, _cover(scene.hidden(step)))] if scene.fills is not None else []
+    covers = [_paged(scene, scene.filled[0], step, _cover(scene.hidden(step)))] if scene.filled else []
     marks = [_paged(scene, scene.marked, step, outline(cell_rects(view.marks), 0.3))] if has_marks(scene) else []
     boxes = [_overview_box(scene, step)] if scene.zoomed else []
     return [*covers, *marks, *boxes, {"text": ["<br>".join(view.lines)]}]

@@ -1,4 +1,6 @@
-"""Figures for 3-D convolution: a volume and its output slice by slice, and one 3-D window.
+"""Figures for 3-D convolution: a volume and its output, frame by frame.
+
+Its walkthrough, window by window, is a scene of :mod:`convviz.walkthrough.volume`.
 
 Examples
 --------
@@ -14,13 +16,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..steps_nd import ConvStepsND
 from ..walkthrough.text import format_number
 from .animation import SPEEDS, play_controls
 from .playground import jpeg_uri
 from .style import (
-    BLANK_FILL, CELL_FONT, CLEAR, DIVERGING, FONT, HIGHLIGHT, INK, PALE_DIVERGING, PALE_SEQUENTIAL, TEMPLATE, WINDOW,
-    colour_lut,
+    CLEAR, DIVERGING, FONT, TEMPLATE, colour_lut,
 )
 
 _GREY = colour_lut("gray")
@@ -74,99 +74,3 @@ def slices_figure(volume: np.ndarray, output: np.ndarray, sources: list[int], st
                       plot_bgcolor=CLEAR, paper_bgcolor=CLEAR, dragmode=False,
                       **play_controls(range(n), step, n, duration, prefix="Output frame "))
     return fig
-
-
-def window_figure(steps: ConvStepsND, index: tuple[int, int, int], volume: np.ndarray) -> go.Figure:
-    """One 3-D window: the input's depth slices with the cells it reads, the kernel's slices, the output.
-
-    Parameters
-    ----------
-    steps : ConvStepsND
-        Step data of a 3-D convolution of one channel (:func:`convviz.conv3d_steps`).
-    index : (d, h, w)
-        The output position shown.
-    volume : array (D, H, W)
-        The input the steps read.
-    """
-    d, h, w = index
-    depth, rows, cols = volume.shape
-    kd, kh, kw = steps.weights.shape[1:]
-    od, oh, ow = steps.sums.shape
-    read = tuple(p[d, h, w] for p in steps.positions)       # (KD, KH, KW) input coordinates per axis
-    done = _done(steps.sums.shape, index)
-    # The input's slices on a first row; the kernel's and the output's on a second.
-    panels = [[("input", s, volume[s]) for s in range(depth)],
-              [("kernel", s, steps.weights[0, s]) for s in range(kd)]
-              + [("output", s, np.where(done[s], steps.sums[s], np.nan)) for s in range(od)]]
-    fig, notes, origin = go.Figure(), [], {}
-    top = 0
-    for row in panels:
-        left, before = 0, None
-        for name, s, z in row:
-            if before not in (None, name):
-                left += 1                     # a wider gap between the kernel and the output
-            before = name
-            m = float(np.abs(z[np.isfinite(z)]).max(initial=0)) or 1.0
-            lo, hi = (float(volume.min()), float(volume.max()) or 1.0) if name == "input" else (-m, m)
-            text = [[format_number(v) if np.isfinite(v) else "" for v in line] for line in z]
-            if name == "output":              # cells still to come, blank as on Step by step
-                fig.add_trace(go.Heatmap(z=np.zeros(z.shape), x=left + np.arange(z.shape[1]),
-                                         y=top + np.arange(z.shape[0]), colorscale=[[0, BLANK_FILL], [1, BLANK_FILL]],
-                                         showscale=False, hoverinfo="skip", xgap=2, ygap=2))
-            fig.add_trace(go.Heatmap(z=z, x=left + np.arange(z.shape[1]), y=top + np.arange(z.shape[0]), text=text,
-                                     texttemplate="%{text}", textfont=dict(CELL_FONT, size=16, color=INK),
-                                     showscale=False, hoverinfo="skip", zmin=lo, zmax=hi, xgap=2, ygap=2,
-                                     colorscale=PALE_SEQUENTIAL if name == "input" else PALE_DIVERGING))
-            notes.append(dict(x=left - 0.5, y=top - 0.55, text=f"<b>{name}</b> {'k' if name == 'kernel' else 'd'}={s}",
-                              showarrow=False, xanchor="left", yanchor="bottom", font=dict(FONT, size=14)))
-            origin[(name, s)] = (top, left)
-            left += z.shape[1] + 1
-        top += max(z.shape[0] for _, _, z in row) + 2
-    for kz in range(kd):                       # the window's cells on each input slice it reaches
-        s = int(read[0][kz, 0, 0])
-        if 0 <= s < depth:
-            y0, x0 = origin[("input", s)]
-            fig.add_shape(type="rect", x0=x0 + read[2][kz].min() - 0.5, x1=x0 + read[2][kz].max() + 0.5,
-                          y0=y0 + read[1][kz].min() - 0.5, y1=y0 + read[1][kz].max() + 0.5,
-                          line=dict(color=WINDOW, width=3))
-    y0, x0 = origin[("output", d)]
-    fig.add_shape(type="rect", x0=x0 + w - 0.5, x1=x0 + w + 0.5, y0=y0 + h - 0.5, y1=y0 + h + 0.5,
-                  line=dict(color=HIGHLIGHT, width=4))
-    width = max(sum(z.shape[1] + 1 for _, _, z in row) + 1 for row in panels)
-    fig.update_layout(template=TEMPLATE, font=FONT, height=int(top * 44 + 40), margin=dict(l=8, r=8, t=30, b=8),
-                      plot_bgcolor=CLEAR, paper_bgcolor=CLEAR, annotations=notes, dragmode=False,
-                      xaxis=dict(visible=False, range=[-0.6, width - 1.4], fixedrange=True, constrain="domain",
-                                 constraintoward="left"),
-                      yaxis=dict(visible=False, range=[top - 1.5, -1.2], scaleanchor="x", fixedrange=True,
-                                 constrain="domain"))
-    return fig
-
-
-def _done(shape: tuple[int, int, int], index: tuple[int, int, int]) -> np.ndarray:
-    """Output cells computed up to and including `index`, in the order the window visits them."""
-    order = np.arange(np.prod(shape)).reshape(shape)
-    return order <= order[index]
-
-
-def window_sum(steps: ConvStepsND, index: tuple[int, int, int]) -> str:
-    """The multiply–adds of one output, depth slice by depth slice of the kernel.
-
-    >>> from convviz import conv3d_steps
-    >>> s = conv3d_steps(np.arange(8.0).reshape(2, 2, 2), np.ones((2, 1, 1)))
-    >>> print(window_sum(s, (0, 0, 0)))
-    k=0: 0·1
-    k=1: 4·1
-    = 4
-    """
-    d, h, w = index
-    values, weights = steps.values[0][d, h, w], steps.weights[0]
-    lines = []
-    for kz in range(weights.shape[0]):
-        terms = " + ".join(f"{_term(v)}·{_term(k)}" for v, k in zip(values[kz].ravel(), weights[kz].ravel()))
-        lines.append(f"k={kz}: {terms}")
-    return "\n".join(lines + [f"= {format_number(float(steps.sums[d, h, w]))}"])
-
-
-def _term(v: float) -> str:
-    text = format_number(float(v))
-    return f"({text})" if text.startswith("−") else text

@@ -180,15 +180,16 @@ class Scene:
         The output-size formula with this setting's numbers.
     notes : tuple of str
         What a student should know about this setting (unread input, cropping, …).
-    fills : int or None
-        Index of the grid that fills in one cell per step, in reading order.
+    fills : int, tuple of int, or None
+        Index of the grid that fills in one cell per step, in reading order; or several, one
+        after another (the slices of a 3-D output).
     running : float array (steps, rows, cols) or None
         For a transposed convolution: the output after each step, NaN where nothing has
         landed yet; shown in grid `running_grid`.
     running_grid : int or None
-    clickable : int
-        Index of the grid whose cells jump to a step when clicked; cell ``[i, j]`` is step
-        ``i·cols + j``.
+    clickable : int or tuple of int
+        Index of the grid (or grids, counted one after another) whose cells jump to a step
+        when clicked; cell ``[i, j]`` is step ``i·cols + j``.
     marked : int
         Index of the grid the steps' `marks` lie on.
     """
@@ -199,11 +200,21 @@ class Scene:
     steps: tuple[StepView, ...]
     formula: tuple[str, ...]
     notes: tuple[str, ...] = ()
-    fills: int | None = None
+    fills: int | tuple[int, ...] | None = None
     running: np.ndarray | None = None
     running_grid: int | None = None
-    clickable: int = 0
+    clickable: int | tuple[int, ...] = 0
     marked: int = 0
+
+    @property
+    def filled(self) -> tuple[int, ...]:
+        """The grids that fill in, in the order they do."""
+        return () if self.fills is None else (self.fills,) if isinstance(self.fills, int) else self.fills
+
+    @property
+    def clicked(self) -> tuple[int, ...]:
+        """The grids whose cells jump to a step when clicked, in the order of their steps."""
+        return (self.clickable,) if isinstance(self.clickable, int) else self.clickable
 
     @property
     def board(self) -> tuple[int, int]:
@@ -240,18 +251,22 @@ class Scene:
         >>> Scene("", (g,), (), (), (), fills=0).hidden(4)
         [(2, 12, 2, 12), (3, 10, 3, 12)]
         """
-        if self.fills is None:
-            return []
-        g = self.grids[self.fills]
-        rows, cols = g.shape
-        i, j = divmod(step, cols)
-        blank = [(i, j + 1, i, cols - 1)] * (j + 1 < cols) + [(i + 1, 0, rows - 1, cols - 1)] * (i + 1 < rows)
-        (o_r, o_c), (f_r, f_c) = self.origin(step, self.fills), g.footprint
-        rects = []
-        for r0, c0, r1, c1 in blank:
-            r0, c0, r1, c1 = max(r0 - o_r, 0), max(c0 - o_c, 0), min(r1 - o_r, f_r - 1), min(c1 - o_c, f_c - 1)
-            if r0 <= r1 and c0 <= c1:
-                rects.append((g.top + r0, g.left + c0, g.top + r1, g.left + c1))
+        rects, start = [], 0
+        for k in self.filled:
+            g = self.grids[k]
+            rows, cols = g.shape
+            done = step - start                   # cells of this grid computed before `step`'s
+            start += rows * cols
+            if done >= rows * cols - 1:
+                continue
+            i, j = divmod(max(done, 0), cols)
+            blank = ([(0, 0, rows - 1, cols - 1)] if done < 0 else
+                     [(i, j + 1, i, cols - 1)] * (j + 1 < cols) + [(i + 1, 0, rows - 1, cols - 1)] * (i + 1 < rows))
+            (o_r, o_c), (f_r, f_c) = self.origin(step, k), g.footprint
+            for r0, c0, r1, c1 in blank:
+                r0, c0, r1, c1 = max(r0 - o_r, 0), max(c0 - o_c, 0), min(r1 - o_r, f_r - 1), min(c1 - o_c, f_c - 1)
+                if r0 <= r1 and c0 <= c1:
+                    rects.append((g.top + r0, g.left + c0, g.top + r1, g.left + c1))
         return rects
 
     def running_labels(self, step: int) -> np.ndarray:
@@ -260,11 +275,17 @@ class Scene:
             raise ValueError("this scene has no running totals (only transposed convolutions do)")
         return labels(self.running[step])
 
-    def click_targets(self) -> tuple[np.ndarray, np.ndarray]:
-        """Cells ``(n, 2)`` of the clickable grid, in its own rows and columns, and the step each
-        one jumps to."""
-        rows, cols = np.indices(self.grids[self.clickable].shape)
-        return np.stack([rows.ravel(), cols.ravel()], axis=-1), np.arange(rows.size)
+    def click_targets(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For every clickable cell: its grid, its cell ``(row, col)`` in that grid, and the step
+        it jumps to."""
+        grids, cells, steps, start = [], [], [], 0
+        for k in self.clicked:
+            rows, cols = np.indices(self.grids[k].shape)
+            grids.append(np.full(rows.size, k))
+            cells.append(np.stack([rows.ravel(), cols.ravel()], axis=-1))
+            steps.append(start + np.arange(rows.size))
+            start += rows.size
+        return np.concatenate(grids), np.concatenate(cells), np.concatenate(steps)
 
 
 def rectangles(cells: np.ndarray) -> list[tuple[int, int, int, int]]:
