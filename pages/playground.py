@@ -104,8 +104,9 @@ kshape = choice.kernels[0].shape
 kernels = tuple((np.ascontiguousarray(k, dtype=np.float64).tobytes(), k.shape) for k in choice.kernels)
 after = tuple(PAGE.value(n) for n in ("activation", "pool", "pool_size", "pool_stride"))
 try:
-    conv_args = layer.kwargs(x.shape[1:], kshape)
-    settings = (kernels, colour, choice.bias, tuple(conv_args.values()), after)
+    geometry = layer.geometry(x.shape[1:], kshape)     # resolved once: everything below reads it
+    resolved = (geometry.stride, geometry.pads, geometry.dilation, geometry.padding_mode)
+    settings = (kernels, colour, choice.bias, resolved, after)
     result = run_layer(image_key, x, *settings)
 except (ValueError, TypeError) as exc:
     head.info(f"This layer can't be computed: {exc}")
@@ -114,12 +115,13 @@ except (ValueError, TypeError) as exc:
 head.markdown("**Shapes:** " + " → ".join(f"{s.name} `{'×'.join(map(str, s.shape))}`" for s in result.stages))
 with details.expander("Output size, worked out", expanded=False):
     for axis, worked in zip(("height", "width", "pooled height", "pooled width"),
-                            (*result.conv_formulas, *result.pool_formulas)):
+                            (*geometry.worked, *result.pool_formulas)):
         st.markdown(f"**{axis}:** {worked.text}" + (f"  \n{worked.note}" if worked.note else ""))
 
 groups = x.shape[0] if colour == "each channel" else 1
-as_layers = [Conv(groups * len(choice.kernels), kshape, layer.stride, conv_args["padding"], layer.dilation, groups,
-                  padding_mode=layer.padding_mode)]
+spelled = geometry.pads if layer.padding == "keras_same" else layer.padding   # the code keeps "same", "full", …
+as_layers = [Conv(groups * len(choice.kernels), kshape, geometry.stride, spelled, geometry.dilation, groups,
+                  padding_mode=geometry.padding_mode)]
 as_layers += [Activation(after[0])] if after[0] != "none" else []
 as_layers += [Pool(after[2], after[3], mode=after[1])] if after[1] != "none" else []
 with details.expander("This layer as PyTorch or Keras code"):
@@ -128,7 +130,7 @@ with details.expander("This layer as PyTorch or Keras code"):
     keras_tab.code(keras_code(x.shape, as_layers), language="python")
 display = (t_show[0] if present else details).radio(
     "Show feature maps as", tuple(DISPLAYS), horizontal=True, format_func=DISPLAYS.get, **PAGE.bind("display"))
-out_h, out_w = (w.value for w in result.conv_formulas)
+out_h, out_w = geometry.out
 row, col = PAGE.clamp("row", 0, out_h - 1), PAGE.clamp("col", 0, out_w - 1)
 pooled = after[1] != "none"
 marker = None if pooled else (row, col, row, col)
@@ -159,4 +161,4 @@ pick[1].number_input("Output column", 0, out_w - 1, **PAGE.bind("col"))
 if pooled:
     pick[2].info("Inspecting shows the convolution itself; turn pooling off to inspect its outputs.")
 else:
-    inspect_output(STATE, x, choice.kernels[0], choice.bias, colour, layer, conv_args, (row, col), image_key)
+    inspect_output(STATE, x, choice.kernels[0], choice.bias, colour, geometry, (row, col), image_key)

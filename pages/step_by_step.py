@@ -67,7 +67,7 @@ def animated(settings: tuple, _scene: Scene, step: int, duration: int, size: tup
 def pool_stride() -> None:
     """Pooling's stride starts at its window size, as PyTorch's ``MaxPool2d(k)`` does."""
     if PAGE.value("operation") in ("max pool", "avg pool"):
-        STATE.scope("layer").setter(stride=PAGE.value("pool_size"), stride_w=PAGE.value("pool_size"))()
+        STATE.scope("layer").setter(stride=PAGE.value("pool_size"), stride_2=PAGE.value("pool_size"))()
 
 
 def jump() -> None:

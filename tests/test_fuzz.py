@@ -74,7 +74,7 @@ STARTS = {  # links walk n starts from (the n-th) and jumps to; the first ones s
                 {"kernel": "custom"}, {"padding": "valid", "stride_t": "2"}],
     "sequences": [{"section": "text"}, {"section": "signal"}, {"section": "causal"}, {"section": "walk"}],
 }
-PER_AXIS = dict.fromkeys(("stride_w", "dilation_w", "pad_w"), {"per_axis": "1", "padding": "amount"})
+PER_AXIS = dict.fromkeys(("stride_2", "dilation_2", "pad_2"), {"per_axis": "1", "padding": "amount"})
 CONTEXT = {  # what a setting needs from the others to be used at all, for the one-setting links
     "playground": {**PER_AXIS, "weights": {"kernel": "custom"}, "seed": {"kernel": "random"},
                    "sigma": {"kernel": "gaussian_blur"}, "ksize": {"kernel": "random"}, "kwidth": {"kernel": "random"},

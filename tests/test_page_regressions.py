@@ -208,3 +208,55 @@ def test_a_link_opened_in_the_same_session_still_sets_the_page():
     at.query_params["stride"] = "2"
     fine(at.run())                                   # no control changed: the URL is a link
     assert at.slider(key="playground.layer.stride").value == 2
+
+
+def published(at: AppTest) -> dict[str, str]:
+    return {name: at.query_params[name] if isinstance(at.query_params[name], str) else at.query_params[name][0]
+            for name in at.query_params}
+
+
+@pytest.mark.parametrize("page", ["playground", "step_by_step"])
+def test_a_link_shared_before_the_second_axis_was_renamed_opens_the_same_page(page):
+    """``stride_w``, ``pad_w`` and ``dilation_w`` became ``stride_2``, ``pad_2``, ``dilation_2``."""
+    common = {"per_axis": "1", "padding": "amount", "stride": "2", "pad": "1", "dilation": "1", "kernel": "sobel_x"}
+    old = fine(load(page, common | {"stride_w": "3", "pad_w": "2", "dilation_w": "2"}))
+    new = fine(load(page, common | {"stride_2": "3", "pad_2": "2", "dilation_2": "2"}))
+    assert not old.warning
+    for name, value in (("stride", 2), ("stride_2", 3), ("pad_2", 2), ("dilation_2", 2)):
+        assert old.slider(key=f"{page}.layer.{name}").value == value
+    chart = "map_1" if page == "playground" else "chart"
+    assert spec(old, f"{page}.page.{chart}") == spec(new, f"{page}.page.{chart}")
+    assert published(old) == published(new)
+    assert {"stride_2", "pad_2", "dilation_2"} <= set(published(old))
+    assert not {"stride_w", "pad_w", "dilation_w"} & set(published(old))
+
+
+def test_a_link_with_both_spellings_is_read_by_the_new_name():
+    at = fine(open_page_alone(STEPS, {"per_axis": "1", "stride_2": "4", "stride_w": "3"}))
+    assert at.slider(key="step_by_step.layer.stride_2").value == 4
+    assert "stride_w" not in published(at)
+
+
+def test_an_old_spelling_that_does_not_parse_is_named_as_the_link_wrote_it():
+    at = fine(open_page_alone(STEPS, {"per_axis": "1", "stride_w": "[x](https://example.com/x)"}))
+    assert any("for stride_w was ignored" in w.value for w in at.warning)
+    assert at.slider(key="step_by_step.layer.stride_2").value == 1
+
+
+def test_the_inspectors_link_names_the_second_axis_the_new_way():
+    at = fine(open_page(PLAYGROUND, {"image": "Cat", "per_axis": "1", "stride": "2", "stride_2": "3",
+                                     "row": "10", "col": "10"}))
+    query = dict(parse_qsl(at.get("page_link")[0].proto.query_string))
+    assert query["stride_2"] == "3" and "stride_w" not in query
+    steps = fine(open_page_alone(STEPS, query))
+    assert steps.slider(key="step_by_step.layer.stride").value == 2
+    assert steps.slider(key="step_by_step.layer.stride_2").value == 3
+
+
+def test_padding_by_half_an_oblong_kernel_keeps_the_stride_on_both_axes():
+    oblong = {"kernel": "random", "ksize": "3", "kwidth": "5"}
+    at = fine(open_page(PLAYGROUND, oblong | {"padding": "same", "stride": "2"}))
+    at.button(key="playground.layer.use_amount").click().run()
+    assert at.slider(key="playground.layer.pad").value == 1 and at.slider(key="playground.layer.pad_2").value == 2
+    assert at.slider(key="playground.layer.stride_2").value == 2
+    assert "1×256×256" in next(m.value for m in at.markdown if "Shapes" in m.value)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from convviz.arguments import effective_kernel_size
 from convviz.figures.grids import inspect_html
 from convviz.figures.playground import image_figure, jpeg_uri
+from convviz.geometry import Geometry
 from convviz.patches import patch_around
 from convviz.steps import conv2d_steps
-from widgets.layer_controls import LayerChoice
 from widgets.step_input import MAX_PATCH
 from widgets.url_state import PageState, encode_weights
 
@@ -27,32 +26,36 @@ def _thumbnail(image_key: str, colour: str, _x: np.ndarray) -> str:
     return jpeg_uri(np.moveaxis(_x, 0, -1) if _x.shape[0] == 3 else _x[0], _LOCATOR_PX)
 
 
-def inspect_output(state: PageState, x: np.ndarray, kernel: np.ndarray, bias: float, colour: str, layer: LayerChoice,
-                   conv_args: dict, position: tuple[int, int], image_key: str) -> None:
+def inspect_output(state: PageState, x: np.ndarray, kernel: np.ndarray, bias: float, colour: str, geometry: Geometry,
+                   position: tuple[int, int], image_key: str) -> None:
     """Draw output `position`'s window on the input, worked out, and a link to Step by step on the patch around it.
 
+    `geometry` is the layer the page resolved for `x` and `kernel`: its stride, per-side
+    padding and span place the window, and the step data is computed with them as they are.
     `image_key` names the image `x` was made from (with `colour`), for the cached thumbnail.
     The link carries `state`'s image, kernel, layer and presenter settings, so Step by step
     computes the very same number.
     """
-    row, col = position
     weights = np.stack([kernel] * x.shape[0]) if colour == "RGB kernel" else kernel
     source = x if colour == "RGB kernel" else x[:1]
-    steps = conv2d_steps(source, weights, bias, region=(row, row + 1, col, col + 1), **conv_args)
+    region = tuple(i for o in position for i in (o, o + 1))
+    steps = conv2d_steps(source, weights, bias, geometry.stride, geometry.pads, geometry.dilation,
+                         geometry.padding_mode, region)
     names = ("R", "G", "B") if source.shape[0] == 3 else ("luminance" if colour == "luminance" else "R",)
-    pads = layer.per_side(x.shape[1:], kernel.shape)
-    span = effective_kernel_size(kernel.shape, layer.dilation)
-    first = row * layer.stride[0] - pads[0][0], col * layer.stride[1] - pads[1][0]   # the window's top left
+    span = geometry.span
+    first = tuple(o * s - before for o, s, (before, _) in zip(position, geometry.stride, geometry.pads))  # top left
+    last = tuple(f + n - 1 for f, n in zip(first, span))
     where, worked = st.columns([1, 2.4], gap="medium")
     where.plotly_chart(image_figure(_thumbnail(image_key, colour, x), x.shape[1:], "Its window in the input",
-                                    box=(*first, first[0] + span[0] - 1, first[1] + span[1] - 1), width=_LOCATOR_WIDTH),
+                                    box=(*first, *last), width=_LOCATOR_WIDTH),
                        key=state.scope("page").key("window_plot"), config={"displaylogo": False})
     worked.html(inspect_html(steps, 0, 0, names, position=position))
     extent = max(PATCH, *span)
     if extent > MAX_PATCH:
         st.caption(f"The window spans {extent} pixels, more than Step by step's largest patch ({MAX_PATCH}).")
         return
-    top, step = patch_around(x.shape[1:], kernel.shape, layer.stride, pads, layer.dilation, position, extent)
+    top, step = patch_around(geometry.size, geometry.kernel_size, geometry.stride, geometry.pads, geometry.dilation,
+                             position, extent)
     link = state.values("image", "kernel", "layer", "present") | {
         "grid": "image patch", "operation": "channels" if colour == "RGB kernel" else "convolution",
         "patch": str(extent), "row": str(top[0]), "col": str(top[1]), "step": str(step)}

@@ -18,7 +18,7 @@ from scipy import sparse
 from streamlit.delta_generator import DeltaGenerator
 
 from convviz import (
-    conv2d, conv_matrix, conv_matrix_dense, conv_transpose2d, padding_per_side, transpose_output_padding, unfold,
+    conv2d, conv_geometry, conv_matrix, conv_matrix_dense, conv_transpose2d, transpose_output_padding, unfold,
 )
 from convviz.figures.matrix import grid_figure, matrix_figure, product_figure
 from convviz.pipeline import input_channels
@@ -71,15 +71,14 @@ class SmallConv:
 
 def small_conv(x: np.ndarray, kernel: np.ndarray, bias: float, stride: int, padding: int | str,
                dilation: int) -> SmallConv:
-    """Resolve the small convolution; raises ValueError (the engine's) for impossible settings."""
-    reference = conv2d(x[None], kernel[None, None], [bias], stride, padding, dilation)[0]  # the engine's checks
-    pads = padding_per_side(padding, kernel.shape, stride, dilation)
-    padded, is_pad = np.pad(x, pads), np.pad(np.zeros(x.shape, bool), pads, constant_values=True)
-    cols = unfold(padded[None], kernel.shape, dilation, 0, stride)
-    pad_cols = unfold(is_pad[None].astype(np.int8), kernel.shape, dilation, 0, stride).astype(bool)
-    out = (kernel.ravel() @ cols + bias).reshape(reference.shape)
-    return SmallConv(x, kernel, bias, (stride, stride), pads, (dilation, dilation), padded, is_pad, cols.T,
-                     pad_cols.T, out, reference)
+    """Resolve the small convolution once; raises ValueError (the engine's) for impossible settings."""
+    g = conv_geometry(x.shape, kernel.shape, stride, padding, dilation)
+    reference = conv2d(x[None], kernel[None, None], [bias], g.stride, g.pads, g.dilation)[0]
+    padded, is_pad = np.pad(x, g.pads), np.pad(np.zeros(x.shape, bool), g.pads, constant_values=True)
+    cols = unfold(padded[None], g.kernel_size, g.dilation, 0, g.stride)
+    pad_cols = unfold(is_pad[None].astype(np.int8), g.kernel_size, g.dilation, 0, g.stride).astype(bool)
+    out = (kernel.ravel() @ cols + bias).reshape(g.out)
+    return SmallConv(x, kernel, bias, g.stride, g.pads, g.dilation, padded, is_pad, cols.T, pad_cols.T, out, reference)
 
 
 def _new_seed(scope: Scope, name: str) -> None:
@@ -249,7 +248,7 @@ def animate_link(small: SmallConv, y: np.ndarray, row: int, extra: tuple[int, in
     `link` holds the kernel's settings and y's seed (``grid_seed``): Step by step makes its
     random grid as :func:`transposed` makes y.
     """
-    (pad, pad_w), n = (b for b, _ in small.pads), y.shape[0]
+    (pad, pad_2), n = (b for b, _ in small.pads), y.shape[0]
     sides = f"{ANIMATED_SIDES.start} to {ANIMATED_SIDES.stop - 1}"
     why = ("it animates square grids" if y.shape[0] != y.shape[1] else
            f"it animates grids of {sides} per side" if n not in ANIMATED_SIDES else
@@ -260,8 +259,8 @@ def animate_link(small: SmallConv, y: np.ndarray, row: int, extra: tuple[int, in
     if link.get("kernel") == "drawn":      # a drawing stays on this page: send its values
         link = link | {"kernel": "custom", "weights": encode_weights(small.kernel), "normalise": "0", "flip": "0"}
     s, d = small.stride[0], small.dilation[0]
-    settings = {"operation": "transposed", "grid": "random", "grid_size": n, "stride": s, "stride_w": s,
-                "dilation": d, "dilation_w": d, "padding": "amount", "pad": pad, "pad_w": pad_w,
-                "per_axis": int(pad != pad_w), "mode": "zeros", "output_padding": extra[0], "step": row + 1}
+    settings = {"operation": "transposed", "grid": "random", "grid_size": n, "stride": s, "stride_2": s,
+                "dilation": d, "dilation_2": d, "padding": "amount", "pad": pad, "pad_2": pad_2,
+                "per_axis": int(pad != pad_2), "mode": "zeros", "output_padding": extra[0], "step": row + 1}
     st.page_link("pages/step_by_step.py", label="Watch each y stamp its kernel, step by step →",
                  icon=":material/footprint:", query_params=link | {k: str(v) for k, v in settings.items()})

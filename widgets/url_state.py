@@ -19,7 +19,9 @@ A URL that differs from what the page itself last published is a link from outsi
 shared link, or a link from another page): it sets every setting, those it does not name
 to their defaults. Values that do not parse or are out of range fall back to the default
 and come back as notices, with the offending text quoted (:func:`quoted`) so that a link
-cannot put Markdown or HTML on the page.
+cannot put Markdown or HTML on the page. A setting that was renamed keeps its old names as
+`aliases`: a link shared before the rename still sets it, and the page then publishes the
+new name.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class Setting:
     The default's type is the setting's type: bool, int, float, str, or a tuple of strings
     (written ``a+b`` in the URL, every item one of `choices`, none with a space: a ``+``
     typed into an address bar reaches the app as a space, so a space separates items too).
+    `aliases` are names the setting had in links shared earlier; a link that uses the
+    setting's own name as well is read by that name.
     """
 
     default: Any
@@ -53,6 +57,7 @@ class Setting:
     low: float | None = None
     high: float | None = None
     check: Callable[[str], object] | None = None  # raises ValueError, never quoting the text, for text it refuses
+    aliases: tuple[str, ...] = ()
 
     def parse(self, text: str) -> Any:
         """Turn URL text into a value, or raise ValueError saying why it is not allowed.
@@ -203,17 +208,27 @@ class PageState:
     >>> s = PageState("demo", layer={"stride": Setting(1)}, page={"step": Setting(1)})
     >>> s.scope("layer").key("stride")
     'demo.layer.stride'
+    >>> renamed = PageState("demo", layer={"stride_2": Setting(1, aliases=("stride_w",))})
+    >>> renamed.link_name("stride_2", {"stride_w": "3"})
+    'stride_w'
     """
 
     def __init__(self, page: str, /, **owners: Mapping[str, Setting]) -> None:
         self.page = page
         self.scopes = {owner: Scope(page, owner, settings) for owner, settings in owners.items()}
         self.settings: dict[str, Setting] = {}
+        taken: set[str] = set()
         for settings in owners.values():
             for name, setting in settings.items():
-                if name in self.settings:
-                    raise ValueError(f"page {page!r} declares the URL setting {name!r} twice")
+                for used in (name, *setting.aliases):
+                    if used in taken:
+                        raise ValueError(f"page {page!r} declares the URL name {used!r} twice")
+                    taken.add(used)
                 self.settings[name] = setting
+
+    def link_name(self, name: str, params: Mapping[str, str]) -> str | None:
+        """Which name setting `name` has in the link `params`: its own, else its first alias there."""
+        return next((n for n in (name, *self.settings[name].aliases) if n in params), None)
 
     def scope(self, owner: str) -> Scope:
         """The scope that `owner` draws its widgets with."""
@@ -236,11 +251,12 @@ class PageState:
         for name, setting in self.settings.items():
             if from_link or name not in memory:
                 memory[name] = setting.default
-                if name in params:
+                given = self.link_name(name, params)
+                if given is not None:
                     try:
-                        memory[name] = setting.parse(params[name])
+                        memory[name] = setting.parse(params[given])
                     except ValueError as exc:
-                        notices.append(f"The link's value {quoted(params[name])} for {name} was ignored ({exc}); "
+                        notices.append(f"The link's value {quoted(params[given])} for {given} was ignored ({exc}); "
                                        f"using {quoted(setting.dump(setting.default))}.")
         for scope in self.scopes.values():
             for name in scope.settings:
