@@ -61,7 +61,7 @@ def test_negative_zero_and_positive_stay_apart_for_colour_blind_eyes(scale, simu
 
 def test_the_volume_colours_follow_the_same_scale():
     lut = colour_lut(DIVERGING)
-    low, high = (seen("#%02x%02x%02x" % tuple(lut[i]), "deuteranopia") for i in (0, -1))
+    low, high = (seen("#" + bytes(lut[i].tolist()).hex(), "deuteranopia") for i in (0, -1))
     assert np.linalg.norm(low - high) > 25
 
 
