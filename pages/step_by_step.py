@@ -59,9 +59,11 @@ def build(settings: tuple, _x: np.ndarray, fit: tuple[int, int] | None = None) -
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
-def animated(settings: tuple, _scene: Scene, step: int, duration: int, size: tuple):
-    """The figure of `_scene`, named by the `settings` it was built from, at `step` (shared, like the scene)."""
-    return animation_figure(_scene, step, duration, MAX_FRAMES, *size)
+def animated(settings: tuple, _scene: Scene, first: int, duration: int, size: tuple):
+    """The figure of `_scene`, named by the `settings` it was built from, opening on step `first` (the first
+    with a frame; the stepper moves it to the page's step). Shared, like the scene, and the same for every
+    step, so a step costs no new figure and the browser is not sent it again."""
+    return animation_figure(_scene, first, duration, MAX_FRAMES, *size)
 
 
 def pool_stride() -> None:
@@ -137,7 +139,7 @@ except (ValueError, TypeError) as exc:
 steps = len(scene.steps)
 current = PAGE.clamp("step", 1, steps) - 1
 duration = SPEEDS[PAGE.value("speed")]
-figure = animated(settings, scene, current, duration, SIZES[present])
+figure = animated(settings, scene, frame_range(steps, current).start, duration, SIZES[present])
 st.plotly_chart(figure, key=CHART, on_select=jump, selection_mode="points",
                 config={"displayModeBar": False})
 bar = st.columns([3.4, 1.3, 1.9], vertical_alignment="bottom")

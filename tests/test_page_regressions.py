@@ -112,7 +112,8 @@ def test_the_step_by_step_link_shows_the_number_the_inspector_shows():
     query = dict(parse_qsl(at.get("page_link")[0].proto.query_string))
     steps = fine(open_page_alone(STEPS, query))
     figure = spec(steps, "step_by_step.page.chart")
-    lines = figure["data"][-2]["text"][0].split("<br>")
+    step = json.loads(steps.get_by_key("step_by_step.page.stepper.step").proto.json)["step"]
+    lines = figure["frames"][step - 1]["data"][-1]["text"][0].split("<br>")   # the stepper shows that frame
     assert "output (10, 10)" in lines[0]
     assert lines[-1].endswith(title.split(" = ")[1])
 

@@ -72,8 +72,8 @@ def test_the_3d_walkthrough_plays_in_the_browser_and_follows_its_step_box():
     walk = json.loads(at.get("plotly_chart")[1].proto.spec)
     assert len(walk["frames"]) == 27 and walk["layout"]["sliders"][0]["active"] == 0
     at.number_input(key="volumes.page.window").set_value(12).run()
-    walk = json.loads(at.get("plotly_chart")[1].proto.spec)
-    assert walk["layout"]["sliders"][0]["active"] == 11 and at.query_params["window"] in ("12", ["12"])
+    assert json.loads(at.get_by_key("volumes.page.stepper.window").proto.json)["step"] == 12   # shown by the stepper
+    assert json.loads(at.get("plotly_chart")[1].proto.spec) == walk and at.query_params["window"] in ("12", ["12"])
     assert "(d, h, w) = (1, 0, 2)" in walk["frames"][11]["data"][-1]["text"][0]
     assert any(b.proto.label == "Animated GIF" for b in at.get("download_button"))
 

@@ -141,6 +141,13 @@ export default function ({ parentElement, data, setTriggerValue }) {
   // Run what the slider declares, and hear when the figure comes to rest. Plotly reports rest
   // ("plotly_animated") after a pause, the end of play and a slider move; a frame that starts
   // before the page is told means it is playing again.
+  // A figure may be the same for every step (built and sent once): it opens on its first step
+  // and is moved here to the page's, without telling the page what it already knows.
+  const arrive = (gd) => {
+    if (!window.Plotly || !gd._fullLayout || state.playing || shown() === data.step) return;
+    const framed = gd.layout.sliders && gd.layout.sliders[0].steps.some((k) => k.label === String(data.step));
+    if (framed) run(gd, "animate", [[String(data.step - 1)], STILL]);
+  };
   state.bound = state.bound || new WeakSet();
   const bind = () => {                    // for a moment, the chart being replaced and its successor are both here
     for (const gd of document.querySelectorAll(`.st-key-${data.chart} .js-plotly-plot`)) {
@@ -150,6 +157,9 @@ export default function ({ parentElement, data, setTriggerValue }) {
       gd.on("plotly_sliderchange", ({ step, interaction }) => { if (interaction) run(gd, step.method, step.args); });
       gd.on("plotly_animatingframe", () => clearTimeout(state.timer));
       gd.on("plotly_animated", () => { playing(false); state.rest(); });
+      const first = () => { if (!gd.convvizArrived) { gd.convvizArrived = true; arrive(gd); } };
+      gd.on("plotly_afterplot", first);
+      first();
     }
   };
   // Streamlit replaces the chart whenever its figure changes. It calls this function again on every
@@ -158,6 +168,8 @@ export default function ({ parentElement, data, setTriggerValue }) {
   state.watch = new MutationObserver(bind);
   state.watch.observe(document.body, { childList: true, subtree: true });
   bind();
+  const gd = figure();
+  if (gd && gd.convvizArrived) arrive(gd);     // the same chart, a new step from the page (its box, a click)
   return () => {
     state.watch.disconnect();
     delete all[data.chart];

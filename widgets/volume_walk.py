@@ -28,10 +28,10 @@ def tiny_walk() -> Scene:
     return conv3d_scene(TINY, TINY_KERNEL)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def walk_figure(step: int, speed: str, present: bool):
-    """The walkthrough's figure at `step` (shared, like its scene)."""
-    return animation_figure(tiny_walk(), step, SPEEDS[speed], MAX_FRAMES, *SIZES[present])
+@st.cache_resource(max_entries=8, show_spinner=False)
+def walk_figure(speed: str, present: bool):
+    """The walkthrough's figure, the same for every step: the stepper shows the page's (shared, like the scene)."""
+    return animation_figure(tiny_walk(), 0, SPEEDS[speed], MAX_FRAMES, *SIZES[present])
 
 
 def volume_walk(scope: Scope, present: bool) -> None:
@@ -45,8 +45,8 @@ def volume_walk(scope: Scope, present: bool) -> None:
 
     st.markdown("A 4×5×5 input and a 2×3×3 kernel (an edge now minus an edge before): the window reaches through "
                 "two depth slices at once, and the output's slices fill in one after another.")
-    position = scope.clamp("window", 1, len(walk.steps))
-    st.plotly_chart(walk_figure(position - 1, scope.value("speed"), present), key=chart, on_select=jump,
+    scope.clamp("window", 1, len(walk.steps))
+    st.plotly_chart(walk_figure(scope.value("speed"), present), key=chart, on_select=jump,
                     selection_mode="points", config={"displayModeBar": False})
     pannable(chart)
     bar = st.columns([3.4, 1.1, 1.9], vertical_alignment="bottom")
