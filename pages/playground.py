@@ -7,7 +7,7 @@ import streamlit as st
 
 from convviz.activations import ACTIVATIONS
 from convviz.export import keras_code, pytorch_code
-from convviz.figures.playground import DISPLAYS, colour_map, image_figure, jpeg_uri, screen_side
+from convviz.figures.playground import DISPLAYS
 from convviz.images import encode_png
 from convviz.layers import Activation, Conv, Pool
 from convviz.pipeline import POOLS, feature_maps, input_channels
@@ -16,6 +16,7 @@ from widgets.inspector import inspect_output
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls
 from widgets.navigation import require_app
+from widgets.panels import coloured, input_figure, map_figure
 from widgets.presenter import PRESENT_SETTINGS, control_bar, presenting
 from widgets.process import heavy
 from widgets.url_state import PageState, Setting
@@ -38,29 +39,6 @@ def run_layer(image_key: str, _x: np.ndarray, kernels: tuple, colour: str, bias:
     arrays = [np.frombuffer(data, np.float64).reshape(shape) for data, shape in kernels]
     with heavy(_x[0].size):
         return feature_maps(_x, arrays, colour, bias, *layer, *after)
-
-
-# Figures are kept as data (a Figure object breaks /_stcore/metrics' sizing), for every session:
-# colouring and encoding a 512-pixel panel takes about 2 ms, and a class keeps coming back to the
-# same settings. Images are sent at
-# twice the size they are drawn at (2× screens). The input has no window drawn on it: the same
-# figure every run, so the browser keeps it (the inspector's thumbnail shows the window).
-@st.cache_resource(max_entries=16, ttl=600, show_spinner=False)
-def input_figure(image_key: str, colour: str, _shown: np.ndarray, title: str, width: int) -> dict:
-    uri = jpeg_uri(_shown, 2 * screen_side(_shown.shape[:2], width))
-    return image_figure(uri, _shown.shape[:2], title, width=width).to_dict()
-
-
-@st.cache_resource(max_entries=64, ttl=600, show_spinner=False)
-def map_figure(run: tuple, _fmap: np.ndarray, display: str, title: str, marker: tuple | None, width: int) -> dict:
-    """The figure of the feature map `run` names: run_layer's arguments and the map's number."""
-    rgb, bar = coloured(_fmap, display)
-    uri = jpeg_uri(rgb, 2 * screen_side(_fmap.shape[1:], width))
-    return image_figure(uri, _fmap.shape[1:], title, bar, marker, width).to_dict()
-
-
-def coloured(fmap: np.ndarray, display: str) -> tuple[np.ndarray, dict | None]:
-    return colour_map(fmap if fmap.shape[0] == 3 else fmap[0], display)
 
 
 def npy_bytes(array: np.ndarray) -> bytes:
