@@ -6,10 +6,10 @@ import numpy as np
 import streamlit as st
 
 from convviz.activations import ACTIVATIONS
-from convviz.export import keras_code, pytorch_code
+from convviz.stack.export import keras_code, pytorch_code
 from convviz.figures.playground import DISPLAYS
 from convviz.images import encode_png
-from convviz.layers import Activation, Conv, Pool
+from convviz.stack.layers import Activation, Conv, Pool
 from convviz.pipeline import POOLS, feature_maps, input_channels
 from widgets.image_picker import IMAGE_SETTINGS, image_picker
 from widgets.inspector import inspect_output

@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from convviz.export import keras_code, pytorch_code
+from convviz.stack.export import keras_code, pytorch_code
 from convviz.figures.shapes import receptive_field_figure
-from convviz.layers import KINDS, kind, plan
-from convviz.presets import PRESETS
-from convviz.records import (
+from convviz.stack.layers import KINDS, kind, plan
+from convviz.stack.presets import PRESETS
+from convviz.stack.records import (
     COLUMN_HELP, COLUMNS, compared_with_standard, from_record, last_window, plan_rows, plan_summary, stack_from_text,
     stack_to_text, to_record,
 )

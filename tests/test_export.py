@@ -1,4 +1,4 @@
-"""Tests for convviz.export: code that rebuilds exactly the planner's shapes.
+"""Tests for convviz.stack.export: code that rebuilds exactly the planner's shapes.
 
 Both kinds of code are executed, with torch and with Keras 3 on its torch backend (both from
 requirements-dev.txt, imported where used): each layer's output shape must be the planner's.
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from convviz.export import keras_code, pytorch_code
-from convviz.presets import PRESETS
-from convviz.layers import (
+from convviz.stack.export import keras_code, pytorch_code
+from convviz.stack.presets import PRESETS
+from convviz.stack.layers import (
     Activation, Conv, ConvTranspose, DepthwiseConv, Flatten, Linear, Pointwise, Pool, plan,
 )
 from strategies import QUICK

@@ -16,8 +16,8 @@ from convviz.figures.shapes import (
     CHOSEN, FEEDS, GAP, OUTSIDE, PADDING, READ, TAP, UNREAD, receptive_field_figure, window_figures, window_grid,
     window_strip,
 )
-from convviz.layers import Conv, Flatten, Pool, plan
-from convviz.presets import PRESETS
+from convviz.stack.layers import Conv, Flatten, Pool, plan
+from convviz.stack.presets import PRESETS
 from strategies import FAST
 
 

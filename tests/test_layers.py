@@ -1,4 +1,4 @@
-"""Tests for convviz.layers: the layer-stack planner, checked by hand and against slow references."""
+"""Tests for convviz.stack.layers: the layer-stack planner, checked by hand and against slow references."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convviz import conv_output_size, pool_output_size
-from convviz.presets import PRESETS
-from convviz.layers import (
+from convviz.stack.presets import PRESETS
+from convviz.stack.layers import (
     KINDS, Activation, Conv, ConvTranspose, DepthwiseConv, Flatten, Linear, Pointwise, Pool,
     contributing_units, kind, plan, standard_equivalent, totals,
 )

@@ -8,8 +8,8 @@ import pytest
 from apptest import open_page_alone
 from streamlit.testing.v1 import AppTest
 
-from convviz.records import stack_to_text
-from convviz.presets import PRESETS
+from convviz.stack.records import stack_to_text
+from convviz.stack.presets import PRESETS
 
 EDITOR = "shapes.page.editor"
 

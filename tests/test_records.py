@@ -1,4 +1,4 @@
-"""Tests for convviz.records: a stack as table rows and as link text, read back to the same layers."""
+"""Tests for convviz.stack.records: a stack as table rows and as link text, read back to the same layers."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from strategies import FAST
 from test_export import CASES
 
-from convviz.layers import KINDS, Activation, Conv, Pool, plan
-from convviz.presets import PRESETS
-from convviz.records import (
+from convviz.stack.layers import KINDS, Activation, Conv, Pool, plan
+from convviz.stack.presets import PRESETS
+from convviz.stack.records import (
     COLUMNS, from_record, plan_rows, plan_summary, stack_from_text, stack_to_text, to_record,
 )
 

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from plotly.subplots import make_subplots
 
-from ..layers import FUNCTIONS, Step, contributing_units, kind
+from ..stack.layers import FUNCTIONS, Step, contributing_units, kind
 from .style import CLEAR, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, TEMPLATE, WINDOW
 
 EMPTY, PADDING, READ, UNREAD, TAP, GAP = range(6)
@@ -229,7 +229,7 @@ def receptive_field_figure(
 
     Examples
     --------
-    >>> from convviz.layers import Conv, plan
+    >>> from convviz.stack.layers import Conv, plan
     >>> steps = plan((1, 8, 8), [Conv(1, 3), Conv(1, 3)])
     >>> fig = receptive_field_figure((1, 8, 8), steps, 1, (0, 0))
     >>> [int((np.array(trace.z) == FEEDS).sum()) for trace in fig.data[:3]]   # 5×5, 3×3, and the unit

@@ -1,6 +1,6 @@
 """A stack written down as PyTorch or Keras code that rebuilds it.
 
-The code rebuilds exactly the shapes :func:`convviz.layers.plan` shows. Padding is where the
+The code rebuilds exactly the shapes :func:`convviz.stack.layers.plan` shows. Padding is where the
 two frameworks differ. PyTorch pads both sides of an axis equally (``padding=n``), or keeps the
 size at stride 1 (``padding="same"``); anything else needs ``nn.ZeroPad2d((left, right, top,
 bottom))`` first. Keras has only ``"valid"`` and ``"same"`` — and its ``"same"`` at stride 2 pads
@@ -9,7 +9,7 @@ Keras also puts channels last: ``(H, W, C)``.
 
 Examples
 --------
->>> from convviz.layers import Conv
+>>> from convviz.stack.layers import Conv
 >>> print(pytorch_code((3, 112, 112), [Conv(32, 3, stride=2, padding=((0, 1), (0, 1)))]))
 import torch
 from torch import nn
@@ -31,12 +31,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .arguments import padding_per_side, per_axis
+from ..arguments import padding_per_side, per_axis
 from .layers import (
     Activation, Conv, ConvTranspose, DepthwiseConv, Flatten, Layer, Linear, Pointwise, Pool, Shape,
     as_conv, kind, plan,
 )
-from .solvers import same_padding
+from ..solvers import same_padding
 
 TORCH_ACTIVATIONS = {
     "ReLU": "nn.ReLU()", "leaky ReLU": "nn.LeakyReLU()", "sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()",
@@ -177,7 +177,7 @@ def pytorch_code(input_shape: Sequence[int], layers: Sequence[Layer]) -> str:
     A stack becomes an ``nn.Sequential`` (one module per layer, each output shape in a
     comment); a single layer becomes one module. Raises ValueError if a layer is impossible.
 
-    >>> from convviz.presets import PRESETS
+    >>> from convviz.stack.presets import PRESETS
     >>> print(pytorch_code((1, 32, 32), PRESETS["LeNet-5"].layers[:3]))
     import torch
     from torch import nn
@@ -204,7 +204,7 @@ def pytorch_code(input_shape: Sequence[int], layers: Sequence[Layer]) -> str:
 def keras_code(input_shape: Sequence[int], layers: Sequence[Layer]) -> str:
     """Keras 3 code that rebuilds `layers` (channels last: an input ``(C, H, W)`` is ``(H, W, C)``).
 
-    >>> from convviz.layers import Pool
+    >>> from convviz.stack.layers import Pool
     >>> print(keras_code((8, 5, 5), [Pool(2, ceil_mode=True)]).splitlines()[5])
         layers.MaxPooling2D(2, padding="same"),  # 3×3×8
     """

@@ -1,6 +1,6 @@
 """Known stacks for the layer-stack planner, each with what to notice about it.
 
->>> from convviz.layers import plan
+>>> from convviz.stack.layers import plan
 >>> plan(PRESETS["LeNet-5"].input_shape, PRESETS["LeNet-5"].layers)[0].shape
 (6, 28, 28)
 """

@@ -2,13 +2,13 @@
 
 The Shape arithmetic page edits a stack as a table (one row per layer, :data:`COLUMNS`) and
 keeps it in the page's link as a short text (:func:`stack_to_text`). Both are read back into
-:mod:`convviz.layers` objects; values are checked by :func:`convviz.layers.plan`, not here.
+:mod:`convviz.stack.layers` objects; values are checked by :func:`convviz.stack.layers.plan`, not here.
 What the plan found is written as rows, headline numbers and a comparison too
 (:func:`plan_rows`, :func:`plan_summary`, :func:`compared_with_standard`).
 
 Examples
 --------
->>> from convviz.layers import Conv
+>>> from convviz.stack.layers import Conv
 >>> stack_to_text((1, 28, 28), [Conv(6, 5, padding=2)])
 '1x28x28|conv:out=6;kernel_size=5;padding=2'
 >>> stack_from_text("1x28x28|conv:out=6;kernel_size=5;padding=2")[1][0].padding
@@ -53,7 +53,7 @@ def _text(column: str, value: object) -> object:
 def to_record(layer: Layer) -> dict[str, object]:
     """A table row for `layer`: its kind under ``"layer"``, then :data:`COLUMNS` as text (None where unused).
 
-    >>> from convviz.layers import Conv
+    >>> from convviz.stack.layers import Conv
     >>> row = to_record(Conv(6, (3, 5), padding=((0, 1), (0, 1))))
     >>> row["layer"], row["out"], row["kernel_size"], row["padding"], row["output_padding"], row["bias"]
     ('conv', '6', '3,5', '0,1', None, True)
@@ -120,7 +120,7 @@ def stack_to_text(input_shape: Sequence[int], layers: Sequence[Layer]) -> str:
 
     Only values that differ from the kind's defaults are written.
 
-    >>> from convviz.layers import Activation, Conv, Pool
+    >>> from convviz.stack.layers import Activation, Conv, Pool
     >>> stack_to_text((1, 32, 32), [Conv(6, 5), Activation("tanh"), Pool(2, mode="avg")])
     '1x32x32|conv:out=6;kernel_size=5|tanh|avg pool'
     """
@@ -181,7 +181,7 @@ def plan_rows(steps: Sequence[Step]) -> list[dict[str, str]]:
 
     What cannot be known (after an impossible layer, or on it) is ``?`` or ``—``, never blank.
 
-    >>> from convviz.layers import Conv, plan
+    >>> from convviz.stack.layers import Conv, plan
     >>> rows = plan_rows(plan((1, 32, 32), [Conv(6, 5), Conv(6, 40)]))
     >>> rows[0]["receptive field"], rows[0]["parameters"], rows[1]["output"], rows[1]["parameters"]
     ('5×5', '156', '?', '—')
@@ -198,7 +198,7 @@ def plan_rows(steps: Sequence[Step]) -> list[dict[str, str]]:
 def last_window(steps: Sequence[Step]) -> int | None:
     """Index of the last layer with a receptive field that is not an activation, or None.
 
-    >>> from convviz.layers import Activation, Conv, Flatten, plan
+    >>> from convviz.stack.layers import Activation, Conv, Flatten, plan
     >>> last_window(plan((1, 8, 8), [Conv(1, 3), Activation(), Flatten()])), last_window([])
     (0, None)
     """
@@ -212,7 +212,7 @@ def plan_summary(steps: Sequence[Step]) -> dict[str, str]:
     The counts add up the layers whose numbers are known; when a layer is impossible, their
     labels say so, and with no layer known they are ``—``.
 
-    >>> from convviz.layers import Conv, plan
+    >>> from convviz.stack.layers import Conv, plan
     >>> plan_summary(plan((1, 32, 32), [Conv(6, 5), Conv(6, 40)]))
     {'Output': '?', 'Parameters (valid layers only)': '156',
      'Multiply–accumulates (valid layers only)': '117,600', 'Receptive field': '5×5'}
@@ -234,7 +234,7 @@ def compared_with_standard(input_shape: Shape, layers: Sequence[Layer], steps: S
 
     ``""`` when there is nothing to compare: no depthwise + pointwise pair, or an impossible layer.
 
-    >>> from convviz.layers import DepthwiseConv, Pointwise, plan
+    >>> from convviz.stack.layers import DepthwiseConv, Pointwise, plan
     >>> stack = [DepthwiseConv(3, padding=1), Pointwise(64)]
     >>> print(compared_with_standard((32, 8, 8), stack, plan((32, 8, 8), stack)))
     The same shapes with standard convolutions: 18,496 parameters and 1,179,648 multiply–accumulates.

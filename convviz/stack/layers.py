@@ -6,7 +6,7 @@ engine's message) on its own row; the rows after it are unknown rather than an e
 
 Examples
 --------
->>> from convviz.presets import PRESETS
+>>> from convviz.stack.presets import PRESETS
 >>> steps = plan((1, 32, 32), PRESETS["LeNet-5"].layers)
 >>> [s.shape for s in steps if s.parameters]
 [(6, 28, 28), (16, 10, 10), (120,), (84,), (10,)]
@@ -20,8 +20,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .arguments import IntOrTuple, Padding, padding_per_side, per_axis
-from .arithmetic import (
+from ..arguments import IntOrTuple, Padding, padding_per_side, per_axis
+from ..arithmetic import (
     Field, conv_mac_count, conv_output_size, conv_parameter_count, conv_transpose_output_size,
     pool_output_size, receptive_field,
 )
