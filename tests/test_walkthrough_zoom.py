@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 
 from convviz import conv2d_steps, pool2d_steps
-from convviz.figures.animation import SMALLEST_TEXT_PX, animation_figure, legible_fit, text_px
+from convviz.figures.animation import animation_figure, legible_fit
+from convviz.figures.animation_grids import SMALLEST_TEXT_PX, text_px
 from convviz.walkthrough.conv import conv_scene
 from convviz.figures.animation_frames import camera, dynamic_layout, strip_gap
 from convviz.walkthrough.pool import pool_scene

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from .animation import text_px
+from .animation_grids import text_px
 from .animation_frames import outline
 from ..walkthrough.scene import Grid, rectangles
 from ..walkthrough.text import labels

@@ -31,7 +31,8 @@ import plotly.graph_objects as go
 
 from ..padding import pad
 from ..steps_nd import ConvStepsND
-from .animation import SPEEDS, play_controls, text_px
+from .animation import SPEEDS, play_controls
+from .animation_grids import text_px
 from .animation_frames import MAX_FRAMES, cell_rects, frame_range, outline
 from ..walkthrough.text import (
     LINE_LIMIT, equals, expression, formula_lines, labels, operand, operands, shorten, shown_exactly,
