@@ -14,11 +14,14 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from convviz.figures.animation import SPEEDS
+from convviz.figures.animation_frames import frame_range
 from convviz.figures.walk1d import walk_figure
+from convviz.gif import MAX_GIF_STEPS, animated_gif
 from convviz.geometry import conv_geometry
 from convviz.ngrams import FILTERS
 from convviz.signals import parse_numbers
 from convviz.steps_nd import ConvStepsND, conv_steps
+from convviz.walkthrough import conv1d_scene
 from widgets.sequence_layer import Layer1d, layer_controls, layer_settings
 from widgets.sequence_signal import synthetic
 from widgets.sequence_text import filter_name, sentence
@@ -67,10 +70,12 @@ class Walk:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _figure(settings: tuple, _steps: ConvStepsND, _walk: Walk, step: int, size: tuple):
-    """The walkthrough figure, shared by every session with the same `settings` (which name `_steps` and `_walk`)."""
+def _figure(settings: tuple, _steps: ConvStepsND, _walk: Walk, opening: int, size: tuple):
+    """The walkthrough figure, shared by every session with the same `settings` (which name `_steps` and
+    `_walk`), opening on step `opening` (the first with a frame): the stepper moves it to the page's step,
+    so a new step needs no new figure."""
     first, duration = settings[-2:]
-    return walk_figure(_steps, _walk.x, _walk.names, _walk.words, first, step, duration, *size)
+    return walk_figure(_steps, _walk.x, _walk.names, _walk.words, first, opening, duration, *size)
 
 
 def _what(scope: Scope, text_scope: Scope) -> Walk:
@@ -129,7 +134,8 @@ def walk_section(scope: Scope, text_scope: Scope, controls: Callable[[], DeltaGe
     duration = SPEEDS[scope.value("speed")]
     first = 0 if region is None else region[0]
     chart = scope.key("chart")
-    figure = _figure((walk.source, layer, walk.bias, first, duration), steps, walk, current, SIZES[present])
+    figure = _figure((walk.source, layer, walk.bias, first, duration), steps, walk, frame_range(n, current).start,
+                     SIZES[present])
     st.plotly_chart(figure, key=chart, config={"displayModeBar": False})
     if walk.words is not None:
         st.caption("The output here is before the ReLU; the Text section shows max(output, 0).")
@@ -142,3 +148,9 @@ def walk_section(scope: Scope, text_scope: Scope, controls: Callable[[], DeltaGe
         stepper(scope, chart, n)
     bar[1].number_input(f"Step (of {n})", 1, n, **scope.bind("step"))
     bar[2].segmented_control("Speed when playing", tuple(SPEEDS), required=True, **scope.bind("speed"))
+    shown = frame_range(n, current, MAX_GIF_STEPS)
+    part = "" if len(shown) == n else f" (steps {shown.start + 1}–{shown.stop})"
+    st.download_button("Animated GIF", lambda: animated_gif(conv1d_scene(steps, walk.x, walk.names, walk.words, first),
+                                                            duration, steps=shown), "1d-steps.gif", "image/gif",
+                       key=scope.key("gif"), on_click="ignore", icon=":material/download:",
+                       help=f"One frame per step{part}, for slides.")

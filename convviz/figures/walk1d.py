@@ -31,12 +31,11 @@ import plotly.graph_objects as go
 
 from ..padding import pad
 from ..steps_nd import ConvStepsND
+from ..walkthrough.strip import strip_heading, strip_lines
+from ..walkthrough.text import formula_lines, labels
 from .animation import SPEEDS, play_controls
-from .animation_grids import text_px
 from .animation_frames import MAX_FRAMES, cell_rects, frame_range, outline
-from ..walkthrough.text import (
-    LINE_LIMIT, equals, expression, formula_lines, labels, operand, operands, shorten, shown_exactly,
-)
+from .animation_grids import text_px
 from .style import (
     BLANK_FILL, CELL_FONT, CLEAR, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, PALE_DIVERGING, PALE_SEQUENTIAL,
     TEMPLATE, WINDOW, WINDOW_FILL, diverging_range,
@@ -88,35 +87,6 @@ class _Board:
     def output_left(self) -> int:
         """Column of output 0: under the centre of the first window."""
         return (self.span - 1) // 2
-
-
-def _lines(steps: ConvStepsND, k: int, names: Sequence[str], heading: str) -> tuple[str, ...]:
-    """The heading and the arithmetic of output `k`."""
-    (values, v_exact), (weights, w_exact) = operands(steps.values[:, k]), operands(steps.weights)
-    if len(names) == 1:
-        terms = [[f"{v}·{w}" for v, w in zip(values[0], weights[0])]]
-        exact = bool(v_exact.all() and w_exact.all())
-        if steps.bias:
-            terms[-1].append(f"{operand(steps.bias)} (bias)")
-            exact = exact and shown_exactly(steps.bias)
-        return (heading, *expression(terms, equals(steps.sums[k], exact)))
-    lines = [heading]
-    for c, name in enumerate(names):
-        row = [f"{v}·{w}" for v, w in zip(values[c], weights[c])]
-        tail = equals(steps.partial_sums[c, k], bool(v_exact[c].all() and w_exact[c].all()))
-        lines.append(f"{name}: {shorten(row, ' + ', LINE_LIMIT - len(name) - 2 - len(tail))}{tail}")
-    parts = [operand(p) for p in steps.partial_sums[:, k]] + ([f"{operand(steps.bias)} (bias)"] if steps.bias else [])
-    added = [*steps.partial_sums[:, k], *([steps.bias] if steps.bias else [])]
-    lines.append(" + ".join(parts) + equals(steps.sums[k], all(shown_exactly(v) for v in added)))
-    return tuple(lines)
-
-
-def _heading(k: int, n: int, first: int, taps: np.ndarray, column_names: Sequence[str] | None) -> str:
-    heading = f"Step {k + 1} of {n} · output {first + k}"
-    if column_names:
-        read = [column_names[t] for t in taps if 0 <= t < len(column_names)]
-        heading += f" · “{' '.join(read)}”" if read else " · only padding"
-    return heading
 
 
 def _static(steps: ConvStepsND, strip: np.ndarray, inside: np.ndarray, kernel: np.ndarray, board: _Board,
@@ -203,7 +173,7 @@ def walk_figure(
 
     step = min(max(step, 0), n - 1)
     shown = frame_range(n, step, max_frames)
-    lines = [_lines(steps, k, names, _heading(k, n, first, taps[k], column_names)) for k in range(n)]
+    lines = [strip_lines(steps, k, names, strip_heading(k, n, first, taps[k], column_names)) for k in range(n)]
     formula = formula_lines(steps.geometry.worked)[0]
     if len(formula) > 75:       # a long input's numbers: the working on a second line
         formula = formula.replace(" = ", "<br>= ", 1)

@@ -9,7 +9,8 @@ so both say the same thing.
 
 Modules: :mod:`~convviz.walkthrough.scene` (the data model), :mod:`~convviz.walkthrough.text`
 (how numbers and sums are written), and the builders :mod:`~convviz.walkthrough.conv`,
-:mod:`~convviz.walkthrough.pool`, :mod:`~convviz.walkthrough.transpose` and, for 3-D,
+:mod:`~convviz.walkthrough.pool`, :mod:`~convviz.walkthrough.transpose`, for 1-D
+:mod:`~convviz.walkthrough.strip` (a strip per channel) and for 3-D
 :mod:`~convviz.walkthrough.volume` (depth slices side by side), each from the engine's step
 data (:mod:`convviz.steps`).
 
@@ -24,10 +25,11 @@ Examples
 from .conv import conv_scene
 from .pool import pool_scene
 from .scene import Grid, Scene, StepView, follow, neighbourhoods
+from .strip import conv1d_scene
 from .transpose import transpose_scene
 from .volume import conv3d_scene
 
 __all__ = [
-    "Grid", "Scene", "StepView", "conv3d_scene", "conv_scene", "follow", "neighbourhoods", "pool_scene",
+    "Grid", "Scene", "StepView", "conv1d_scene", "conv3d_scene", "conv_scene", "follow", "neighbourhoods", "pool_scene",
     "transpose_scene",
 ]
