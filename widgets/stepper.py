@@ -87,11 +87,15 @@ export default function ({ parentElement, data, setTriggerValue }) {
     tell(step);
   };
   // The figure declares its Play and Restart (hidden menu buttons 0 and 2): run what they declare.
+  // Play goes on from the step on screen (the figure may have opened on another one).
   const start = (button) => {
     const gd = figure();
     if (!gd || !window.Plotly) return;
     playing(true);
-    run(gd, "animate", gd.layout.updatemenus[0].buttons[button].args);
+    const [frames, options] = gd.layout.updatemenus[0].buttons[button].args;
+    const from = frames ? frames.indexOf(String(shown() - 1)) : -1;
+    if (from < 0) return run(gd, "animate", [frames, options]);
+    run(gd, "animate", [frames.slice(from), { ...options, fromcurrent: false }]);
   };
   state.act = {
     back: () => go(shown() - 1),
@@ -143,10 +147,16 @@ export default function ({ parentElement, data, setTriggerValue }) {
   // before the page is told means it is playing again.
   // A figure may be the same for every step (built and sent once): it opens on its first step
   // and is moved here to the page's, without telling the page what it already knows.
+  // Only once its slider is drawn: an animation before that moves the cells but not the slider.
   const arrive = (gd) => {
-    if (!window.Plotly || !gd._fullLayout || state.playing || shown() === data.step) return;
-    const framed = gd.layout.sliders && gd.layout.sliders[0].steps.some((k) => k.label === String(data.step));
-    if (framed) run(gd, "animate", [[String(data.step - 1)], STILL]);
+    const slider = gd.layout && gd.layout.sliders && gd.layout.sliders[0];
+    const label = gd.querySelector(".slider-container .slider-label");
+    if (!window.Plotly || !gd._fullLayout || !slider || !label || state.playing) return false;
+    const now = Number((/(\\d+)/.exec(label.textContent) || [0, 0])[1]);
+    if (now !== data.step && slider.steps.some((k) => k.label === String(data.step))) {
+      run(gd, "animate", [[String(data.step - 1)], STILL]);
+    }
+    return true;
   };
   state.bound = state.bound || new WeakSet();
   const bind = () => {                    // for a moment, the chart being replaced and its successor are both here
@@ -157,9 +167,10 @@ export default function ({ parentElement, data, setTriggerValue }) {
       gd.on("plotly_sliderchange", ({ step, interaction }) => { if (interaction) run(gd, step.method, step.args); });
       gd.on("plotly_animatingframe", () => clearTimeout(state.timer));
       gd.on("plotly_animated", () => { playing(false); state.rest(); });
-      const first = () => { if (!gd.convvizArrived) { gd.convvizArrived = true; arrive(gd); } };
-      gd.on("plotly_afterplot", first);
-      first();
+      gd.on("plotly_afterplot", () => { if (!gd.convvizArrived) gd.convvizArrived = arrive(gd); });
+    }
+    for (const gd of document.querySelectorAll(`.st-key-${data.chart} .js-plotly-plot`)) {
+      if (state.bound.has(gd) && !gd.convvizArrived) gd.convvizArrived = arrive(gd);
     }
   };
   // Streamlit replaces the chart whenever its figure changes. It calls this function again on every
