@@ -116,12 +116,12 @@ def test_downloads_are_an_animated_gif_and_a_png(page, app_url, tmp_path):
 def test_a_link_and_the_step_box_move_the_one_figure_to_their_step(page, app_url):
     """The figure is built once per setting and opens on step 1; the page's step is shown on it."""
     _open(page, app_url, "?step=5")
-    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 5 of 9")
+    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 5 of 9", timeout=20_000)
     page.wait_for_timeout(1000)                    # coming to rest there does not send the page back
     expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 5 of 9")
     assert "step=5" in page.url
     box = page.get_by_label("Step (of 9)")
     box.fill("8")
     box.press("Enter")
-    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 8 of 9")
+    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 8 of 9", timeout=20_000)
     assert_no_exception(page)
