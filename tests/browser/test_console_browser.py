@@ -71,11 +71,14 @@ def _shown(page) -> int:
 
 
 def _shows(page, step: int) -> None:
-    expect(page.locator(SLIDER_LABEL).first).to_have_text(f"Step {step} of 9", timeout=15_000)
+    """The figure shows `step`, seen on any animation frame: a step of play lasts only 600 ms, which
+    polling that backs off to once a second can miss."""
+    page.wait_for_function("([s, t]) => document.querySelector(s)?.textContent === t",
+                           arg=[SLIDER_LABEL, f"Step {step} of 9"], polling="raf", timeout=15_000)
 
 
 def _page_follows(page, step: int) -> None:
-    """The page heard the step (its step box shows it) and has replaced the figure with one for it."""
+    """The page heard the step (its step box shows it) and the figure shows it."""
     expect(page.locator(STEP_BOX)).to_have_value(str(step), timeout=15_000)   # drawn after the figure
     expect(page.locator(CHART)).to_have_count(1)
     _shows(page, step)
