@@ -68,7 +68,7 @@ def test_back_and_next_step_from_where_play_stopped(page, app_url):
     page.get_by_text("❚❚ Pause", exact=True).click()
     stopped = int(page.locator(SLIDER_LABEL).first.text_content().split()[1])
     _step_box_follows(page, stopped)                  # the page heard where the figure stopped
-    assert f"step={stopped}" in page.url
+    page.wait_for_function("(q) => location.search.includes(q)", arg=f"step={stopped}", timeout=15_000)
 
     page.get_by_role("button", name="Next ▶").click()
     expect(page.locator(SLIDER_LABEL).first).to_have_text(f"Step {stopped + 1} of 9")
@@ -92,7 +92,7 @@ def test_clicking_an_output_cell_jumps_to_its_step(page, app_url):
     page.wait_for_function("(s) => document.querySelector(s)?.textContent === 'Step 8 of 9'", arg=SLIDER_LABEL,
                            timeout=15_000)
     expect(page.get_by_label("Step (of 9)")).to_have_value("8")
-    assert "step=8" in page.url
+    page.wait_for_function("() => location.search.includes('step=8')", timeout=15_000)
     screenshot(page, "step-by-step-clicked")
 
 

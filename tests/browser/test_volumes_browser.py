@@ -45,6 +45,6 @@ def test_the_3d_walkthrough_steps_with_its_own_controls_and_keys(page, app_url):
     expect(walk).to_have_text("Step 3 of 27")
     expect(clip).to_have_text("Output frame 1 of 16")            # the clip above stays where it was
     expect(page.get_by_label("Output (of 27)")).to_have_value("3")
-    assert "window=3" in page.url
+    page.wait_for_function("() => location.search.includes('window=3')", timeout=15_000)
     assert_no_exception(page)
     screenshot(page, "volumes-walkthrough", full_page=False)
