@@ -109,7 +109,15 @@ def assert_no_exception(pg) -> None:
 
 
 def screenshot(pg, name: str, full_page: bool = True) -> Path:
+    """Save the page as tests/output/screenshots/`name`.png, once its charts are drawn (or after 10 s:
+    a picture is for people to look at, and a slow chart is no test failure)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
+    try:
+        drawn = ("() => !document.querySelector('[data-testid=stSkeleton]') && [...document.querySelectorAll("
+                 "'[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'))")
+        pg.wait_for_function(drawn, timeout=10_000)
+    except playwright_api.TimeoutError:
+        pass
     pg.screenshot(path=str(path), full_page=full_page)
     return path
