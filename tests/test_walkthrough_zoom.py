@@ -19,7 +19,7 @@ from convviz.figures.animation_grids import SMALLEST_TEXT_PX, text_px
 from convviz.walkthrough.conv import conv_scene
 from convviz.figures.animation_frames import camera, dynamic_layout, strip_gap
 from convviz.walkthrough.pool import pool_scene
-from convviz.walkthrough.scene import follow
+from convviz.walkthrough.paging import follow
 from convviz.walkthrough.text import labels, number
 from convviz.walkthrough.transpose import transpose_scene
 from convviz.gif import animated_gif

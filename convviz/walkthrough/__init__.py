@@ -7,7 +7,8 @@ part of it is in view. It knows nothing of Plotly, Pillow or colours: the render
 :mod:`convviz.figures.animation` (the page's animation) and :mod:`convviz.gif` (slides) draw it,
 so both say the same thing.
 
-Modules: :mod:`~convviz.walkthrough.scene` (the data model), :mod:`~convviz.walkthrough.text`
+Modules: :mod:`~convviz.walkthrough.scene` (the data model), :mod:`~convviz.walkthrough.paging`
+(large grids a page at a time), :mod:`~convviz.walkthrough.text`
 (how numbers and sums are written), and the builders :mod:`~convviz.walkthrough.conv`,
 :mod:`~convviz.walkthrough.pool`, :mod:`~convviz.walkthrough.transpose`, for 1-D
 :mod:`~convviz.walkthrough.strip` (a strip per channel) and for 3-D
@@ -24,7 +25,8 @@ Examples
 
 from .conv import conv_scene
 from .pool import pool_scene
-from .scene import Grid, Scene, StepView, follow, neighbourhoods
+from .paging import follow, neighbourhoods
+from .scene import Grid, Scene, StepView
 from .strip import conv1d_scene
 from .transpose import transpose_scene
 from .volume import conv3d_scene

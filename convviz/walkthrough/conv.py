@@ -20,7 +20,8 @@ from ..arguments import IntOrTuple, Padding
 from ..arithmetic import explain_conv_output_size
 from ..padding import pad
 from ..steps import ConvSteps, conv2d_steps
-from .scene import Grid, Scene, StepView, follow, neighbourhoods
+from .paging import follow, neighbourhoods
+from .scene import Grid, Scene, StepView
 from .text import (
     LINE_LIMIT, axis_notes, equals, expression, formula_lines, labels, operand, operands, products, shorten,
     shown_exactly,
@@ -53,7 +54,7 @@ def conv_scene(
     fit : (rows, cols), optional
         The largest board a renderer can number legibly. When the whole layer needs more,
         the input and the output show a neighbourhood of the window that turns like a page
-        (:attr:`Grid.view`, :func:`~convviz.walkthrough.scene.follow`).
+        (:attr:`Grid.view`, :func:`~convviz.walkthrough.paging.follow`).
 
     Examples
     --------

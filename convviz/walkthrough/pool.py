@@ -20,7 +20,8 @@ import numpy as np
 from ..arguments import IntOrTuple, per_axis
 from ..arithmetic import explain_pool_output_size
 from ..steps import pool2d_steps
-from .scene import Grid, Scene, StepView, follow, neighbourhoods
+from .paging import follow, neighbourhoods
+from .scene import Grid, Scene, StepView
 from .text import axis_notes, equals, expression, formula_lines, labels, number, operand, shown_exactly
 
 
