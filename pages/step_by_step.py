@@ -3,7 +3,6 @@
 import numpy as np
 import streamlit as st
 
-from convviz import padding_per_side
 from convviz.figures.animation import SPEEDS, animation_figure, legible_fit
 from convviz.walkthrough.conv import conv_scene
 from convviz.figures.animation_frames import MAX_FRAMES, frame_range
@@ -41,21 +40,18 @@ SIZES = {False: (960, None, True), True: (1240, 560, False)}  # the figure in th
 def build(settings: tuple, _x: np.ndarray, fit: tuple[int, int] | None = None) -> Scene:
     """The scene for these settings (read-only, so shared between sessions); settings[1] names `_x`.
 
-    With `fit`, large inputs and outputs show a neighbourhood of the window (see ``legible_fit``)."""
+    settings[4] is the layer's Geometry on `_x`, or for a transposed convolution (which has none) the
+    controls' LayerChoice. With `fit`, large inputs and outputs show a neighbourhood of the window."""
     operation, _, kernel, bias, layer, extra, region, image = settings
-    stride, padding, dilation, mode = layer
     if operation in ("convolution", "channels"):
-        weight = np.stack([kernel] * len(_x))
-        return conv_scene(_x, weight, bias, stride, padding, dilation, mode, image=image,
-                          region=None if region is None else tuple(range(*r) for r in region), fit=fit)
+        return conv_scene(_x, np.stack([kernel] * len(_x)), bias, layer.stride, layer.pads, layer.dilation,
+                          layer.padding_mode, image=image, region=region, fit=fit)
     if operation == "transposed":
-        return transpose_scene(_x[0], kernel, stride, (0, 0) if padding == "valid" else padding, extra[0], dilation,
-                               image=image, fit=fit)
-    size, ceil_mode, count_include_pad = extra[1:]
-    if isinstance(padding, str) or isinstance(padding[0], tuple):
-        padding = tuple(before for before, _ in padding_per_side(padding, (size, size), stride, dilation))
-    return pool_scene(_x[0], size, stride, padding, dilation, ceil_mode, operation.split()[0], count_include_pad,
-                      image=image, fit=fit)
+        padding = layer.resolved(_x.shape[1:], kernel.shape)
+        return transpose_scene(_x[0], kernel, layer.stride, (0, 0) if padding == "valid" else padding, extra[0],
+                               layer.dilation, image=image, fit=fit)
+    return pool_scene(_x[0], layer.kernel_size, layer.stride, tuple(before for before, _ in layer.pads),
+                      layer.dilation, extra[2], operation.split()[0], extra[3], image=image, fit=fit)
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
@@ -92,10 +88,11 @@ what = f"Animate: {OPERATIONS[PAGE.value('operation')]}"
 operation = (t_what[0] if present else st).segmented_control(
     "Animate", tuple(OPERATIONS), format_func=OPERATIONS.get, required=True, **PAGE.bind("operation", then=pool_stride))
 channels, convolving = (3 if operation == "channels" else 1), operation in ("convolution", "channels")
+pooling = operation in ("max pool", "avg pool")
 with t_input:
     shown = step_input(STATE.scope("input"), STATE.scope("image"), channels, whole=convolving)
 with t_kernel:
-    if operation in ("max pool", "avg pool"):
+    if pooling:
         st.number_input("Window size", 1, 8, **PAGE.bind("pool_size", then=pool_stride),
                         help="Sets the stride to the window size too, PyTorch's default; change it under Layer.")
         st.toggle("ceil_mode (keep a last, partial window)", **PAGE.bind("ceil_mode"))
@@ -113,21 +110,21 @@ with t_layer:
     elif operation == "channels":
         st.caption("Each channel gets the same kernel slice, as the Playground's RGB kernel does.")
 STATE.publish()
-if shown is None or operation not in ("max pool", "avg pool") and choice is None:
+if shown is None or not pooling and choice is None:
     st.stop()
 
 extra = tuple(PAGE.value(n) for n in ("output_padding", "pool_size", "ceil_mode", "count_include_pad"))
 try:
-    shape = kernel.shape if choice is not None else (extra[1], extra[1])
     size, region = shown.x.shape[1:], None
-    args = layer.kwargs(size, shape)
+    geometry = (layer.pool_geometry(size, (extra[1],) * 2, extra[2], operation.split()[0]) if pooling
+                else layer if operation == "transposed" else layer.geometry(size, kernel.shape))   # resolved once
     if shown.top is not None:
-        geometry = (size, shape, layer.stride, layer.per_side(size, shape), layer.dilation)
-        region = tuple((r.start, r.stop) for r in patch_outputs(*geometry, shown.top, shown.patch))
-        if any(start >= stop for start, stop in region):
+        region = patch_outputs(geometry.size, geometry.kernel_size, geometry.stride, geometry.pads, geometry.dilation,
+                               shown.top, shown.patch)
+        if not all(region):
             raise ValueError(f"the window spans more than the {shown.patch}-pixel patch; make the patch larger")
-    settings = (operation, shown.source, kernel, 0.0 if choice is None else choice.bias, tuple(args.values()), extra,
-                region, shown.image)
+    settings = (operation, shown.source, kernel, 0.0 if choice is None else choice.bias, geometry, extra, region,
+                shown.image)
     scene = build(settings, shown.x)
     fit = legible_fit(scene, *SIZES[present])
     if fit is not None:

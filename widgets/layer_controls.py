@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from convviz.arguments import PADDING_MODES, Padding, PerSide, padding_per_side
-from convviz.geometry import Geometry, conv_geometry
+from convviz.arguments import PADDING_MODES, Padding, padding_per_side
+from convviz.geometry import Geometry, conv_geometry, pool_geometry
 from convviz.solvers import same_padding
 from widgets.url_state import Scope, Setting
 
@@ -67,7 +67,8 @@ class LayerChoice:
 
     `padding` is what the user chose: an amount per axis, or a word (``"keras_same"`` for
     Keras's convention, which depends on the input size: see :meth:`resolved`).
-    :meth:`geometry` resolves the layer for one input and kernel, once.
+    :meth:`geometry` resolves the layer for one input and kernel, once; :meth:`pool_geometry`
+    resolves it as a pooling.
 
     Examples
     --------
@@ -96,15 +97,6 @@ class LayerChoice:
         return tuple((p.before, p.after) for p in (
             same_padding(n, k, s, d) for n, k, s, d in zip(size, kernel, self.stride, self.dilation)))
 
-    def per_side(self, size: Sequence[int], kernel: Sequence[int]) -> PerSide:
-        """Padding as ``((before, after), ...)`` per axis; raises ValueError as the engine does."""
-        return padding_per_side(self.resolved(size, kernel), tuple(kernel), self.stride, self.dilation)
-
-    def kwargs(self, size: Sequence[int], kernel: Sequence[int]) -> dict:
-        """Keyword arguments for ``conv2d`` and ``conv2d_steps`` (or the 1-D, 3-D ones) on an input of `size`."""
-        return {"stride": self.stride, "padding": self.resolved(size, kernel), "dilation": self.dilation,
-                "padding_mode": self.padding_mode}
-
     def geometry(self, size: Sequence[int], kernel: Sequence[int]) -> Geometry:
         """The layer resolved on an input of `size` with a kernel of shape `kernel`.
 
@@ -112,6 +104,21 @@ class LayerChoice:
         them (raises its ValueError).
         """
         return conv_geometry(size, kernel, self.stride, self.resolved(size, kernel), self.dilation, self.padding_mode)
+
+    def pool_geometry(self, size: Sequence[int], kernel: Sequence[int], ceil_mode: bool = False,
+                      kind: str = "max") -> Geometry:
+        """The layer as a max (``kind="max"``) or average (``"avg"``) pooling with a `kernel` window.
+
+        Pooling pads both sides of an axis alike, so a padding word gives the padding it puts
+        before each axis (the padding mode does not apply). Raises the engine's ValueError.
+
+        >>> g = LayerChoice((1, 1), "full", (1, 1), "zeros").pool_geometry((4, 4), (2, 2))
+        >>> g.pads, g.out
+        (((1, 1), (1, 1)), (5, 5))
+        """
+        before = tuple(b for b, _ in padding_per_side(self.resolved(size, kernel), tuple(kernel), self.stride,
+                                                        self.dilation))
+        return pool_geometry(size, kernel, self.stride, before, self.dilation, ceil_mode, kind)
 
 
 def _listed(words: Sequence[str]) -> str:
