@@ -23,8 +23,10 @@ STATE = PageState("volumes", present=PRESENT_SETTINGS, page={
     "source": Setting("moving square", choices=SOURCES), "frames": Setting(16, low=4, high=MAX_FRAMES),
     "kernel": Setting("temporal difference", choices=KERNELS_3D), "size": Setting(3, low=1, high=9),
     "custom": Setting("0 0 0; 0 -1 0; 0 0 0 | 0 0 0; 0 1 0; 0 0 0"),
-    "stride_t": Setting(1, low=1, high=8), "stride_s": Setting(1, low=1, high=8),
-    "dilation_t": Setting(1, low=1, high=8), "padding": Setting("same", choices=("same", "valid", "full")),
+    "stride": Setting(1, low=1, high=8, aliases=("stride_t",)),    # in time or depth; old links' names are aliases
+    "stride_2": Setting(1, low=1, high=8, aliases=("stride_s",)),  # across each frame: rows and columns alike
+    "dilation": Setting(1, low=1, high=8, aliases=("dilation_t",)),
+    "padding": Setting("same", choices=("same", "valid", "full")),
     "frame": Setting(1, low=1, high=10_000), "speed": Setting("normal", choices=tuple(SPEEDS)),
     "window": Setting(1, low=1, high=100)})
 PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
@@ -74,9 +76,9 @@ with t_kernel:
     if name == "custom":
         st.text_input("Weights: slices split by |, rows by ;", **PAGE.bind("custom"))
 with t_layer:
-    st.number_input("stride in time (depth)", 1, 8, **PAGE.bind("stride_t"))
-    st.number_input("stride across each frame", 1, 8, **PAGE.bind("stride_s"))
-    st.number_input("dilation in time", 1, 8, **PAGE.bind("dilation_t"))
+    st.number_input("stride in time (depth)", 1, 8, **PAGE.bind("stride"))
+    st.number_input("stride across each frame", 1, 8, **PAGE.bind("stride_2"))
+    st.number_input("dilation in time", 1, 8, **PAGE.bind("dilation"))
     st.selectbox("padding", ("same", "valid", "full"), **PAGE.bind("padding"))
 STATE.publish()
 
@@ -94,8 +96,8 @@ try:
     else:
         volume, label = synthetic(source, PAGE.value("frames")), f"{source} {PAGE.value('frames')}"
     kernel = kernel3d(name, PAGE.value("size"), PAGE.value("custom"))
-    stride = (PAGE.value("stride_t"), PAGE.value("stride_s"), PAGE.value("stride_s"))
-    dilation = (PAGE.value("dilation_t"), 1, 1)
+    stride = (PAGE.value("stride"), PAGE.value("stride_2"), PAGE.value("stride_2"))
+    dilation = (PAGE.value("dilation"), 1, 1)
     padding = PAGE.value("padding")
     settings = (label, stride, padding, dilation, kernel.tobytes(), kernel.shape)
     output, sources = convolved(settings, volume, kernel)

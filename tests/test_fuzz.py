@@ -71,7 +71,7 @@ STARTS = {  # links walk n starts from (the n-th) and jumps to; the first ones s
                {"preset": "MobileNet block"}],
     "practice": [{}, {"level": "tricky"}, {"level": "warm-up", "seed": "3"}],
     "volumes": [{"window": "5"}, {"source": "phantom", "kernel": "3-D Gaussian"}, {"source": "upload"},
-                {"kernel": "custom"}, {"padding": "valid", "stride_t": "2"}],
+                {"kernel": "custom"}, {"padding": "valid", "stride": "2"}],
     "sequences": [{"section": "text"}, {"section": "signal"}, {"section": "causal"}, {"section": "walk"}],
 }
 PER_AXIS = dict.fromkeys(("stride_2", "dilation_2", "pad_2"), {"per_axis": "1", "padding": "amount"})

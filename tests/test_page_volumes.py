@@ -35,7 +35,7 @@ def test_the_page_opens_on_a_moving_square_and_a_temporal_difference():
 
 def test_the_worked_sizes_follow_the_layer():
     at = open_page_alone(PAGE, {"source": "phantom", "kernel": "3-D Gaussian", "size": "5", "padding": "valid",
-                                "stride_t": "2"})
+                                "stride": "2"})
     assert not messages(at)
     expected = conv3d(synthetic("phantom")[None], kernel3d("3-D Gaussian", 5)[None, None], stride=(2, 1, 1))[0]
     assert _shapes(at).endswith(f"output `{'×'.join(map(str, expected.shape))}`")
@@ -44,9 +44,26 @@ def test_the_worked_sizes_follow_the_layer():
 
 
 def test_an_impossible_layer_is_explained():
-    at = open_page_alone(PAGE, {"padding": "same", "stride_t": "2"})
+    at = open_page_alone(PAGE, {"padding": "same", "stride": "2"})
     assert not at.exception
     assert "can't be shown" in at.info[0].value and "stride" in at.info[0].value
+
+
+def _published(at) -> dict[str, str]:
+    return {n: v if isinstance(v, str) else v[0] for n, v in ((n, at.query_params[n]) for n in at.query_params)}
+
+
+def test_a_link_shared_before_the_per_axis_names_opens_the_same_page():
+    """``stride_t``, ``stride_s`` and ``dilation_t`` became ``stride``, ``stride_2`` and ``dilation``."""
+    old = open_page_alone(PAGE, {"padding": "valid", "stride_t": "2"})
+    assert not messages(old) and not old.warning
+    assert old.number_input(key="volumes.page.stride").value == 2
+    assert _published(old) == {"padding": "valid", "stride": "2"}
+    every = {"padding": "valid", "stride_t": "2", "stride_s": "3", "dilation_t": "2"}
+    renamed = {"padding": "valid", "stride": "2", "stride_2": "3", "dilation": "2"}
+    old, new = open_page_alone(PAGE, every), open_page_alone(PAGE, renamed)
+    assert not messages(old) and _shapes(old) == _shapes(new) and _published(old) == _published(new) == renamed
+    assert [old.number_input(key=f"volumes.page.{n}").value for n in ("stride", "stride_2", "dilation")] == [2, 3, 2]
 
 
 def test_a_custom_kernel_with_garbage_is_explained():
