@@ -17,9 +17,9 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .arguments import IntOrTuple, Padding
-from .arithmetic import explain_conv_output_size, explain_pool_output_size
 from .conv import conv2d
 from .formulas import Worked
+from .geometry import conv_geometry, pool_geometry
 from .images import to_grayscale
 from .pooling import avg_pool2d, max_pool2d
 
@@ -37,11 +37,13 @@ class Stage:
 
 @dataclass(frozen=True)
 class LayerResult:
-    """Feature maps (one array per kernel, ``(C, H, W)``), the stages and the size formulas."""
+    """Feature maps (one array per kernel, ``(C, H, W)``), the stages, and the pooling's size formula per axis.
+
+    `pool_formulas` is empty without pooling; the convolution's formula is the ``worked`` of its
+    :func:`~convviz.geometry.conv_geometry`, which the caller resolved already."""
 
     maps: tuple[np.ndarray, ...]
     stages: tuple[Stage, ...]
-    conv_formulas: tuple[Worked, ...]
     pool_formulas: tuple[Worked, ...]
 
 
@@ -72,39 +74,50 @@ def feature_maps(
 
     ``"luminance"`` and ``"RGB kernel"`` give one map per kernel (the RGB kernel applies the
     same 2-D kernel to R, G and B and sums, like a CNN layer with a 3-channel filter);
-    ``"each channel"`` gives three maps per kernel (R, G, B, groups=3).
+    ``"each channel"`` gives three maps per kernel (R, G, B, groups=3). The convolution and
+    the pooling are each resolved once (:func:`~convviz.geometry.conv_geometry`,
+    :func:`~convviz.geometry.pool_geometry`), before any map is computed; the kernels share
+    the first one's shape.
+
+    Raises
+    ------
+    ValueError
+        An unknown activation or pooling, or a layer the engine refuses (its message).
+
+    Examples
+    --------
+    >>> r = feature_maps(np.ones((1, 6, 6)), [np.ones((3, 3))] * 2, pool="max")
+    >>> [s.name for s in r.stages], r.stages[-1].shape
+    (['input', 'convolution (2 kernels)', 'max pooling 2×2, stride 2'], (2, 2, 2))
+    >>> r.pool_formulas[0].value
+    2
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
     if pool not in POOLS:
         raise ValueError(f"pool must be one of {', '.join(POOLS)}, got {pool!r}")
-    maps, stages = [], [Stage("input", x.shape)]
+    conv = conv_geometry(x.shape[1:], np.shape(kernels[0]), stride, padding, dilation, padding_mode)
+    pooled = None if pool == "none" else pool_geometry(conv.out, pool_size, pool_stride, kind=pool)
+    maps = []
     for kernel in kernels:
         k = np.asarray(kernel, dtype=np.float32)
         if colour == "each channel":
             weight, groups = np.repeat(k[None, None], x.shape[0], axis=0), x.shape[0]
         else:
             weight, groups = np.repeat(k[None, None], x.shape[0], axis=1), 1
-        out = conv2d(x, weight, np.full(weight.shape[0], bias, np.float32), stride, padding, dilation, groups,
-                     padding_mode)
-        names = ["convolution"]
+        out = conv2d(x, weight, np.full(weight.shape[0], bias, np.float32), conv.stride, conv.pads, conv.dilation,
+                     groups, conv.padding_mode)
         if ACTIVATIONS[activation] is not None:
             out = ACTIVATIONS[activation](out)
-            names.append(activation)
-        if pool != "none":
-            out = (max_pool2d if pool == "max" else avg_pool2d)(out, pool_size, pool_stride)
-            names.append(f"{pool} pooling")
+        if pooled is not None:
+            out = (max_pool2d if pool == "max" else avg_pool2d)(out, pooled.kernel_size, pooled.stride)
         maps.append(out)
-    conv_shape = (len(maps) * maps[0].shape[0],)
-    kernel_shape = np.asarray(kernels[0]).shape
-    conv_formulas = explain_conv_output_size(x.shape[1:], kernel_shape, stride, padding, dilation)
-    conv_shape += tuple(w.value for w in conv_formulas)
-    stages.append(Stage(f"convolution ({len(maps)} kernel{'s' if len(maps) > 1 else ''})", conv_shape))
+    conv_shape = (len(maps) * maps[0].shape[0], *conv.out)
+    stages = [Stage("input", x.shape),
+              Stage(f"convolution ({len(maps)} kernel{'s' if len(maps) > 1 else ''})", conv_shape)]
     if ACTIVATIONS[activation] is not None:
         stages.append(Stage(activation, conv_shape))
-    pool_formulas: tuple[Worked, ...] = ()
-    if pool != "none":
-        pool_formulas = explain_pool_output_size(conv_shape[1:], pool_size, pool_stride)
-        stages.append(Stage(f"{pool} pooling {pool_size}×{pool_size}, stride {pool_stride}",
-                            (conv_shape[0], *(w.value for w in pool_formulas))))
-    return LayerResult(tuple(maps), tuple(stages), conv_formulas, pool_formulas)
+    if pooled is None:
+        return LayerResult(tuple(maps), tuple(stages), ())
+    stages.append(Stage(f"{pool} pooling {pool_size}×{pool_size}, stride {pool_stride}", (conv_shape[0], *pooled.out)))
+    return LayerResult(tuple(maps), tuple(stages), pooled.worked)
