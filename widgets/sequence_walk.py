@@ -22,6 +22,7 @@ from convviz.ngrams import FILTERS
 from convviz.signals import parse_numbers
 from convviz.steps_nd import ConvStepsND, conv_steps
 from convviz.walkthrough import conv1d_scene
+from convviz.walkthrough.strip import StripScene
 from widgets.sequence_layer import Layer1d, layer_controls, layer_settings
 from widgets.sequence_signal import synthetic
 from widgets.sequence_text import filter_name, sentence
@@ -70,12 +71,17 @@ class Walk:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _figure(settings: tuple, _steps: ConvStepsND, _walk: Walk, opening: int, size: tuple):
-    """The walkthrough figure, shared by every session with the same `settings` (which name `_steps` and
-    `_walk`), opening on step `opening` (the first with a frame): the stepper moves it to the page's step,
-    so a new step needs no new figure."""
-    first, duration = settings[-2:]
-    return walk_figure(_steps, _walk.x, _walk.names, _walk.words, first, opening, duration, *size)
+def _scene(settings: tuple, _steps: ConvStepsND, _walk: Walk, first: int) -> StripScene:
+    """What every step shows, for the figure and the GIF alike; shared by every session with the same
+    `settings` (which name `_steps`, `_walk` and `first`)."""
+    return conv1d_scene(_steps, _walk.x, _walk.names, _walk.words, first)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _figure(settings: tuple, _scene: StripScene, opening: int, duration: int, size: tuple):
+    """The walkthrough figure of the scene `settings` name, opening on step `opening` (the first with a
+    frame): the stepper moves it to the page's step, so a new step needs no new figure."""
+    return walk_figure(_scene, opening, duration, *size)
 
 
 def _what(scope: Scope, text_scope: Scope) -> Walk:
@@ -134,8 +140,9 @@ def walk_section(scope: Scope, text_scope: Scope, controls: Callable[[], DeltaGe
     duration = SPEEDS[scope.value("speed")]
     first = 0 if region is None else region[0]
     chart = scope.key("chart")
-    figure = _figure((walk.source, layer, walk.bias, first, duration), steps, walk, frame_range(n, current).start,
-                     SIZES[present])
+    settings = (walk.source, layer, walk.bias, first)
+    scene = _scene(settings, steps, walk, first)
+    figure = _figure(settings, scene, frame_range(n, current).start, duration, SIZES[present])
     st.plotly_chart(figure, key=chart, config={"displayModeBar": False})
     if walk.words is not None:
         st.caption("The output here is before the ReLU; the Text section shows max(output, 0).")
@@ -150,7 +157,6 @@ def walk_section(scope: Scope, text_scope: Scope, controls: Callable[[], DeltaGe
     bar[2].segmented_control("Speed when playing", tuple(SPEEDS), required=True, **scope.bind("speed"))
     shown = frame_range(n, current, MAX_GIF_STEPS)
     part = "" if len(shown) == n else f" (steps {shown.start + 1}–{shown.stop})"
-    st.download_button("Animated GIF", lambda: animated_gif(conv1d_scene(steps, walk.x, walk.names, walk.words, first),
-                                                            duration, steps=shown), "1d-steps.gif", "image/gif",
+    st.download_button("Animated GIF", lambda: animated_gif(scene, duration, steps=shown), "1d-steps.gif", "image/gif",
                        key=scope.key("gif"), on_click="ignore", icon=":material/download:",
                        help=f"One frame per step{part}, for slides.")
