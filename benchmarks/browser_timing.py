@@ -8,7 +8,12 @@ target:
 1. Cold start ≤ 5 s: `subprocess.Popen` to the Playground usable in a first browser load, on a new
    server each time (the OS file cache is warm after the first).
 2. `/`, `/step_by_step`, `/shapes` ≤ 1.5 s each, Step by step on a 32-pixel patch of the Cat ≤ 2 s:
-   navigation start to rendered, on a warm server, each in a new browser context (nothing cached).
+   navigation start to rendered, on a warm server, three ways: a first visit (a new browser context,
+   nothing cached), a return visit (the same tab loads the link again: the browser has Streamlit's
+   scripts cached, as every student has after the first page), and in the app (a click on the page's
+   link in the Playground's sidebar: Streamlit swaps the page without loading the document).
+   Beside them the floor: first and return visits to a Streamlit app of one small Plotly heatmap
+   (FLOOR), which no Streamlit page with a chart beats on the same machine.
 3. A control change ≤ 300 ms, input event to figure changed: on the Playground five kernels, each a
    new convolution, and stride 1 → 2 → 1 … (only the first is new; the rest come from the cache, the
    map still coloured and encoded each time); on Step by step, stride the same way.
@@ -55,6 +60,11 @@ LABEL = "document.querySelector('[data-testid=stPlotlyChart] .slider-label')?.te
 SHAPES = ("[...document.querySelectorAll('h2')].some(h => h.textContent.startsWith('Output:'))"
           " && document.querySelector('.katex') && document.querySelector('.js-plotly-plot .main-svg')")
 FIGURES = {"/": f"{JPEGS}.length >= 2", "/step_by_step": f"{LABEL}?.startsWith('Step 1 of')", "/shapes": SHAPES}
+LINKS = {"/step_by_step": "Step by step", "/shapes": "Shape arithmetic"}
+FLOOR = """import numpy as np, plotly.graph_objects as go, streamlit as st
+st.plotly_chart(go.Figure(go.Heatmap(z=np.arange(25).reshape(5, 5))))
+"""
+FLOOR_FIGURE = "document.querySelector('.js-plotly-plot .main-svg')"
 HOOKS = """
 window.__ws = [];   // [performance.now(), bytes], bytes < 0 for a message sent
 window.WebSocket = class extends window.WebSocket {
@@ -116,6 +126,25 @@ def fresh(browser, url: str, figure: str) -> dict[str, float]:
         return load(page, url, figure)
 
 
+def revisits(browser, url: str, figure: str) -> list[dict[str, float]]:
+    """REPEATS loads of `url` in one tab after a first one (not counted): the browser's cache is warm."""
+    with tab(browser) as page:
+        load(page, url, figure)
+        return [load(page, url, figure) for _ in range(REPEATS)]
+
+
+def in_app(browser, url: str, path: str) -> list[dict[str, float]]:
+    """REPEATS clicks on page `path`'s link in the Playground's sidebar, each timed to its figure drawn."""
+    runs = []
+    with tab(browser) as page:
+        for _ in range(REPEATS):
+            page.goto(url + "/")
+            until(page, f"({FIGURES['/']}) && {IDLE}")
+            link = page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=LINKS[path])
+            runs.append(change(page, link.click, f"!!({FIGURES[path]})"))
+        return runs
+
+
 def change(page, act, figure: str, prepare=None) -> dict[str, float]:
     """Time `act()` from its input event to the JS expression `figure` changing value."""
     if prepare:
@@ -128,8 +157,8 @@ def change(page, act, figure: str, prepare=None) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def serving() -> Iterator[tuple[str, float]]:
-    """`streamlit run app.py` on a free loopback port: its URL and ms from Popen to healthy; stopped after."""
+def serving(root: Path = ROOT) -> Iterator[tuple[str, float]]:
+    """`streamlit run app.py` in `root` on a free loopback port: URL and ms from Popen to healthy; stopped after."""
     with socket.create_server(("127.0.0.1", 0)) as s:
         port = s.getsockname()[1]
     url, log, opener = f"http://127.0.0.1:{port}", tempfile.TemporaryFile(), urllib.request.build_opener(NO_PROXY)
@@ -137,7 +166,7 @@ def serving() -> Iterator[tuple[str, float]]:
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.fileWatcherType", "none", "--server.address", "127.0.0.1", "--server.port",
                              str(port), "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+                            cwd=root, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     try:
         while True:
             try:
@@ -174,11 +203,15 @@ def cold_start(browser) -> dict[str, float]:
 
 def warm(browser, url: str) -> None:
     """Every page load on one server, then control changes in one tab."""
-    for path, target in (("/", 1500), ("/step_by_step", 1500), ("/shapes", 1500)):
-        report(f"page {path}", [fresh(browser, url + path, FIGURES[path]) for _ in range(REPEATS)], target)
+    for path in ("/", "/step_by_step", "/shapes"):
+        report(f"page {path}, first visit", [fresh(browser, url + path, FIGURES[path]) for _ in range(REPEATS)], 1500)
+        report(f"page {path}, return visit", revisits(browser, url + path, FIGURES[path]), 1500)
+        if path in LINKS:
+            report(f"page {path}, in the app", in_app(browser, url, path), 1500)
     patch = f"{url}/step_by_step?grid=image+patch&image=Cat&patch=32"
     report("step by step, 32-pixel Cat patch",
            [fresh(browser, patch, FIGURES["/step_by_step"]) for _ in range(REPEATS)], 2000)
+    report("  the same, return visit", revisits(browser, patch, FIGURES["/step_by_step"]), 2000)
     presses = (("ArrowRight", "ArrowLeft") * REPEATS)[:REPEATS]
     with tab(browser) as page:
         page.goto(url + "/")
@@ -210,6 +243,13 @@ def main() -> None:
                                     **({"executable_path": chromium} if os.path.exists(chromium) else {}))
         try:
             report("cold start: Popen → Playground", [cold_start(browser) for _ in range(REPEATS)], 5000)
+            with tempfile.TemporaryDirectory() as floor:
+                (Path(floor) / "app.py").write_text(FLOOR)
+                with serving(Path(floor)) as (url, _):
+                    fresh(browser, url, FLOOR_FIGURE)
+                    report("floor: one heatmap, first visit",
+                           [fresh(browser, url, FLOOR_FIGURE) for _ in range(REPEATS)], 1500)
+                    report("floor: one heatmap, return visit", revisits(browser, url, FLOOR_FIGURE), 1500)
             with serving() as (url, _):
                 fresh(browser, url, FIGURES["/"])          # the server's first run (imports, caches): not counted
                 warm(browser, url)

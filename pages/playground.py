@@ -96,14 +96,15 @@ with details.expander("Output size, worked out", expanded=False):
                             (*geometry.worked, *result.pool_formulas)):
         st.markdown(f"**{axis}:** {worked.text}" + (f"  \n{worked.note}" if worked.note else ""))
 
-groups = x.shape[0] if colour == "each channel" else 1
-spelled = geometry.pads if layer.padding == "keras_same" else layer.padding   # the code keeps "same", "full", …
-as_layers = [Conv(groups * len(choice.kernels), kshape, geometry.stride, spelled, geometry.dilation, groups,
-                  padding_mode=geometry.padding_mode)]
-as_layers += [Activation(after[0])] if after[0] != "none" else []
-as_layers += [Pool(after[2], after[3], mode=after[1])] if after[1] != "none" else []
-with details.expander("This layer as PyTorch or Keras code"):
-    torch_tab, keras_tab = st.tabs(["PyTorch", "Keras"])
+code_box = details.expander("This layer as PyTorch or Keras code", key=PAGE.key("code_open"), on_change="rerun")
+if code_box.open:   # written only when opened: highlighting code costs the browser 0.4 s a page load
+    groups = x.shape[0] if colour == "each channel" else 1
+    spelled = geometry.pads if layer.padding == "keras_same" else layer.padding   # code keeps "same", "full", …
+    as_layers = [Conv(groups * len(choice.kernels), kshape, geometry.stride, spelled, geometry.dilation, groups,
+                      padding_mode=geometry.padding_mode)]
+    as_layers += [Activation(after[0])] if after[0] != "none" else []
+    as_layers += [Pool(after[2], after[3], mode=after[1])] if after[1] != "none" else []
+    torch_tab, keras_tab = code_box.tabs(["PyTorch", "Keras"])
     torch_tab.code(pytorch_code(x.shape, as_layers), language="python")
     keras_tab.code(keras_code(x.shape, as_layers), language="python")
 display = (t_show[0] if present else details).radio(

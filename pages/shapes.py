@@ -19,7 +19,8 @@ from widgets.url_state import PageState, Setting, quoted
 require_app()
 STATE = PageState("shapes", present=PRESENT_SETTINGS, size=SIZE_SETTINGS, page={
     "preset": Setting(next(iter(PRESETS)), choices=tuple(PRESETS)), "stack": Setting(""),
-    "unit_r": Setting(0, low=0, high=4096), "unit_c": Setting(0, low=0, high=4096)})
+    "unit_r": Setting(0, low=0, high=4096), "unit_c": Setting(0, low=0, high=4096),
+    "tab": Setting("Output size", choices=("Output size", "Layer stack"))})
 PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
 
 
@@ -114,9 +115,13 @@ control_bar(PRESENT, [])
 if not presenting(PRESENT):
     st.title("Shape arithmetic")
     st.caption("Why 32 becomes 28, what “same” means at stride 2, and how far one unit of a network sees.")
-size_tab, stack_tab = st.tabs(["Output size", "Layer stack"])
-with size_tab:
-    calculator(STATE.scope("size"), presenting(PRESENT))
-with stack_tab:
-    planner()
+# Only the open tab runs (the stack's picture and code cost the browser about 0.5 s a page load);
+# which one is open is a setting, so a link to a stack opens on it.
+size_tab, stack_tab = st.tabs(["Output size", "Layer stack"], **PAGE.bind("tab"))
+if size_tab.open:
+    with size_tab:
+        calculator(STATE.scope("size"), presenting(PRESENT))
+if stack_tab.open:
+    with stack_tab:
+        planner()
 STATE.publish()

@@ -110,9 +110,11 @@ def test_tampered_query_values_fall_back_with_a_notice():
     assert len(at.warning) >= 3
 
 
-def test_the_layer_is_shown_as_pytorch_and_keras_code(at):
+def test_the_layer_is_shown_as_pytorch_and_keras_code_once_asked_for(at):
     at.radio(key="playground.layer.padding").set_value("valid").run()
-    code = [c.value for c in at.code]
+    assert not at.code                                  # nothing to highlight while the expander is closed
+    at.session_state["playground.page.code_open"] = True
+    code = [c.value for c in at.run().code]
     assert any("nn.Conv2d(1, 1, kernel_size=3" in c for c in code), code
     assert any("layers.Conv2D(1, 3" in c for c in code), code
 

@@ -14,7 +14,11 @@ from convviz.stack.presets import PRESETS
 EDITOR = "shapes.page.editor"
 
 
+STACK = {"tab": "Layer stack"}
+
+
 def open_shapes(query: dict[str, str] | None = None) -> AppTest:
+    """The page opened from a link; the planner is drawn only when the link opens the "Layer stack" tab."""
     return open_page_alone("pages/shapes.py", query)
 
 
@@ -46,7 +50,21 @@ def live_markdown(at: AppTest) -> str:
 
 @pytest.fixture
 def at():
+    """The page on its "Layer stack" tab."""
+    return open_shapes(STACK)
+
+
+@pytest.fixture
+def size():
+    """The page as it opens, on its "Output size" tab."""
     return open_shapes()
+
+
+def test_only_the_open_tab_runs(size):
+    assert not size.exception and not size.dataframe and not size.code        # the planner is not drawn
+    assert any(m.value.startswith("## Output:") for m in size.markdown)
+    stack = open_shapes(STACK)
+    assert not any(m.value.startswith("## Output:") for m in stack.markdown) and stack.code
 
 
 def test_loads_with_lenet5_and_no_problem(at):
@@ -117,12 +135,13 @@ def test_an_impossible_first_layer_says_its_whole_reason_and_counts_nothing(at):
 def test_the_stack_and_settings_round_trip_through_the_link(at):
     edit(at, {0: {"out": "8"}})
     link = dict(at.query_params)
-    assert link["stack"].startswith("1x32x32|conv:out=8;kernel_size=5|")
-    again = open_shapes(link)
-    assert results(again)["output"][0] == "8×28×28"
-    again.number_input(key="shapes.size.k").set_value(3).run()
-    assert again.query_params["k"] == "3"
-    assert open_shapes(dict(again.query_params)).number_input(key="shapes.size.k").value == 3
+    assert link["stack"].startswith("1x32x32|conv:out=8;kernel_size=5|") and link["tab"] == "Layer stack"
+    assert results(open_shapes(link))["output"][0] == "8×28×28"
+    other_tab = open_shapes({**link, "tab": "Output size"})
+    other_tab.number_input(key="shapes.size.k").set_value(3).run()
+    assert other_tab.query_params["k"] == "3" and other_tab.query_params["stack"] == link["stack"]
+    assert open_shapes({**other_tab.query_params, "tab": "Output size"}).number_input(key="shapes.size.k").value == 3
+    assert results(open_shapes({**other_tab.query_params, **STACK}))["output"][0] == "8×28×28"
 
 
 def test_a_link_sets_the_calculator():
@@ -134,16 +153,17 @@ def test_a_link_sets_the_calculator():
 
 
 def test_a_link_with_a_stack_and_a_bad_value():
-    at = open_shapes({"stack": stack_to_text((3, 64, 64), PRESETS["VGG block"].layers[:2]), "dims": "9"})
+    at = open_shapes({"stack": stack_to_text((3, 64, 64), PRESETS["VGG block"].layers[:2]), "dims": "9", **STACK})
     assert not at.exception
     assert metrics(at)["Output"] == "64×64×64"
     assert any("`9` for dims was ignored" in w.value for w in at.warning)
-    broken = open_shapes({"stack": "64x64|conv"})
+    broken = open_shapes({"stack": "64x64|conv", **STACK})
     assert any("layer stack was ignored" in w.value for w in broken.warning)
     assert metrics(broken)["Parameters"] == "61,706"
 
 
-def test_pooling_with_ceil_mode_and_transposed(at):
+def test_pooling_with_ceil_mode_and_transposed(size):
+    at = size
     at.radio(key="shapes.size.op").set_value("pooling").run()
     at.number_input(key="shapes.size.len").set_value(5)
     at.number_input(key="shapes.size.k").set_value(2)
@@ -155,7 +175,8 @@ def test_pooling_with_ceil_mode_and_transposed(at):
     assert any(n.label.startswith("output_padding") for n in at.number_input)
 
 
-def test_bad_settings_show_the_engine_message_not_a_traceback(at):
+def test_bad_settings_show_the_engine_message_not_a_traceback(size):
+    at = size
     at.number_input(key="shapes.size.k").set_value(40).run()
     assert not at.exception
     assert any("the kernel spans 40 positions but the padded input has only 32" in e.value for e in at.error)
@@ -191,7 +212,7 @@ def test_the_widest_and_narrowest_settings_in_3d_never_raise(op, end):
     ({"stack": "1x32x32|conv:out=[Click for answers](https://example.com/x);kernel_size=5"}, "error"),
 ])
 def test_text_from_a_link_is_shown_literally(link, where):
-    at = open_shapes(link)
+    at = open_shapes({**link, **STACK})
     assert not at.exception
     assert any("[Click for answers](https://example.com/x)" in w.value.replace("click", "Click")
                for w in getattr(at, where))
@@ -221,6 +242,6 @@ def test_a_huge_padding_keeps_the_unit_picker_and_the_picture_within_what_a_brow
     assert not at.exception
     assert [n.max for n in at.number_input if n.label.startswith(("Row", "Column"))] == [4096, 4096]
     assert any(i.value.startswith("No picture:") and "2**53" in i.value for i in at.info)
-    wide = open_shapes({"stack": "1x600x600|conv:out=1;kernel_size=3;dilation=150"})
+    wide = open_shapes({"stack": "1x600x600|conv:out=1;kernel_size=3;dilation=150", **STACK})
     assert not wide.exception
     assert any("a unit of layer 0 sees 301 positions" in i.value for i in wide.info)
