@@ -4,9 +4,9 @@ import numpy as np
 import streamlit as st
 
 from convviz.figures.animation import SPEEDS, animation_figure, legible_fit
-from convviz.walkthrough.conv import conv_scene
+from convviz.walkthrough.conv import conv_scene_for
 from convviz.figures.animation_frames import MAX_FRAMES, frame_range
-from convviz.walkthrough.pool import pool_scene
+from convviz.walkthrough.pool import pool_scene_for
 from convviz.walkthrough.scene import Scene
 from convviz.walkthrough.transpose import transpose_scene
 from convviz.gif import MAX_GIF_STEPS, animated_gif, step_png
@@ -44,14 +44,12 @@ def build(settings: tuple, _x: np.ndarray, fit: tuple[int, int] | None = None) -
     controls' LayerChoice. With `fit`, large inputs and outputs show a neighbourhood of the window."""
     operation, _, kernel, bias, layer, extra, region, image = settings
     if operation in ("convolution", "channels"):
-        return conv_scene(_x, np.stack([kernel] * len(_x)), bias, layer.stride, layer.pads, layer.dilation,
-                          layer.padding_mode, image=image, region=region, fit=fit)
+        return conv_scene_for(_x, np.stack([kernel] * len(_x)), layer, bias, image, region, fit)
     if operation == "transposed":
         padding = layer.resolved(_x.shape[1:], kernel.shape)
         return transpose_scene(_x[0], kernel, layer.stride, (0, 0) if padding == "valid" else padding, extra[0],
                                layer.dilation, image=image, fit=fit)
-    return pool_scene(_x[0], layer.kernel_size, layer.stride, tuple(before for before, _ in layer.pads),
-                      layer.dilation, extra[2], operation.split()[0], extra[3], image=image, fit=fit)
+    return pool_scene_for(_x[0], layer, operation.split()[0], extra[3], image, fit)
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)

@@ -13,7 +13,9 @@ Modules: :mod:`~convviz.walkthrough.scene` (the data model), :mod:`~convviz.walk
 :mod:`~convviz.walkthrough.pool`, :mod:`~convviz.walkthrough.transpose`, for 1-D
 :mod:`~convviz.walkthrough.strip` (a strip per channel) and for 3-D
 :mod:`~convviz.walkthrough.volume` (depth slices side by side), each from the engine's step
-data (:mod:`convviz.steps`).
+data (:mod:`convviz.steps`). ``conv_scene_for`` and ``pool_scene_for`` take a layer already
+resolved into a :class:`~convviz.geometry.Geometry`; ``conv_scene`` and ``pool_scene`` resolve
+plain settings first.
 
 Examples
 --------
@@ -23,8 +25,8 @@ Examples
 (9, -6.0)
 """
 
-from .conv import conv_scene
-from .pool import pool_scene
+from .conv import conv_scene, conv_scene_for
+from .pool import pool_scene, pool_scene_for
 from .paging import follow, neighbourhoods
 from .scene import Grid, Scene, StepView
 from .strip import conv1d_scene
@@ -32,6 +34,6 @@ from .transpose import transpose_scene
 from .volume import conv3d_scene
 
 __all__ = [
-    "Grid", "Scene", "StepView", "conv1d_scene", "conv3d_scene", "conv_scene", "follow", "neighbourhoods", "pool_scene",
-    "transpose_scene",
+    "Grid", "Scene", "StepView", "conv1d_scene", "conv3d_scene", "conv_scene", "conv_scene_for", "follow",
+    "neighbourhoods", "pool_scene", "pool_scene_for", "transpose_scene",
 ]

@@ -2,6 +2,8 @@
 
 One output channel, one step per output cell; with several input channels the scene shows
 each channel, its kernel slice and its partial sum, as a CNN layer's filter works.
+:func:`conv_scene_for` draws a layer already resolved into a
+:class:`~convviz.geometry.Geometry`; :func:`conv_scene` resolves plain settings, then calls it.
 
 Examples
 --------
@@ -16,10 +18,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arguments import IntOrTuple, Padding
-from ..arithmetic import explain_conv_output_size
+from ..arguments import IntOrTuple, Padding, check_finite
+from ..geometry import Geometry, conv_geometry
 from ..padding import pad
-from ..steps import ConvSteps, conv2d_steps
+from ..steps_nd import ConvStepsND, as_channels, conv_steps
 from .paging import follow, neighbourhoods
 from .scene import Grid, Scene, StepView
 from .text import (
@@ -35,7 +37,33 @@ def conv_scene(
     dilation: IntOrTuple = 1, padding_mode: str = "zeros", image: bool = False,
     region: tuple[range, range] | None = None, fit: tuple[int, int] | None = None,
 ) -> Scene:
-    """A convolution with one output channel, one step per output cell.
+    """:func:`conv_scene_for` from plain settings, resolved here with :func:`~convviz.geometry.conv_geometry`.
+
+    Parameters
+    ----------
+    x : array (H, W) or (C, H, W)
+    weight : array (KH, KW) or (C, KH, KW)
+    bias, stride, padding, dilation, padding_mode
+        As in :func:`convviz.conv.conv2d`.
+    image, region, fit
+        As in :func:`conv_scene_for`.
+
+    Examples
+    --------
+    >>> s = conv_scene(np.ones((3, 3)), np.ones((1, 1)), padding=1)
+    >>> s.grids[0].labels[0].tolist(), s.grids[0].padding[0].tolist()
+    (['0', '0', '0', '0', '0'], [True, True, True, True, True])
+    """
+    a, w = as_channels(x, "x", 2), as_channels(weight, "weight", 2)
+    geometry = conv_geometry(a.shape[1:], w.shape[1:], stride, padding, dilation, padding_mode)
+    return conv_scene_for(a, w, geometry, bias, image, region, fit)
+
+
+def conv_scene_for(
+    x: object, weight: object, geometry: Geometry, bias: float = 0.0, image: bool = False,
+    region: tuple[range, range] | None = None, fit: tuple[int, int] | None = None,
+) -> Scene:
+    """The convolution `geometry` describes, with one output channel, one step per output cell.
 
     Parameters
     ----------
@@ -43,8 +71,11 @@ def conv_scene(
         With C channels the scene shows C inputs, C kernel slices and their partial sums
         (the three slices of an RGB filter, for C = 3).
     weight : array (KH, KW) or (C, KH, KW)
-    bias, stride, padding, dilation, padding_mode
-        As in :func:`convviz.conv.conv2d`; checked there.
+        Finite numbers, one slice per channel of `x`.
+    geometry : Geometry
+        The layer on these shapes, from :func:`~convviz.geometry.conv_geometry`: its stride,
+        padding per side, dilation, padding mode and output-size formulas are read, not checked.
+    bias : float
     image : bool
         Colour the inputs in greys, as the pixels of a photo.
     region : (rows, cols) of output positions, optional
@@ -58,30 +89,36 @@ def conv_scene(
 
     Examples
     --------
-    >>> s = conv_scene(np.ones((3, 3)), np.ones((1, 1)), padding=1)
-    >>> s.grids[0].labels[0].tolist(), s.grids[0].padding[0].tolist()
-    (['0', '0', '0', '0', '0'], [True, True, True, True, True])
+    >>> g = conv_geometry((3, 3), (2, 2), stride=2, padding="full")
+    >>> s = conv_scene_for(np.ones((3, 3)), np.ones((2, 2)), g)
+    >>> len(s.steps), [v.result for v in s.steps]
+    (4, [1.0, 2.0, 2.0, 4.0])
     """
+    xs, w = as_channels(x, "x", 2), as_channels(weight, "weight", 2)
+    check_finite(w, "weight")
+    if w.shape[0] != xs.shape[0]:
+        raise ValueError(f"weight has {w.shape[0]} channel slices but x has {xs.shape[0]} channels")
     bounds = None if region is None else (region[0].start, region[0].stop, region[1].start, region[1].stop)
-    steps = conv2d_steps(x, weight, bias, stride, padding, dilation, padding_mode, region=bounds)
-    a = np.asarray(x, dtype=float).reshape(-1, *np.shape(x)[-2:])
+    steps = conv_steps(xs, w, bias, geometry, bounds)
+    rows, cols = steps.positions
+    a = np.asarray(xs, dtype=float)
     channels, (oh, ow) = a.shape[0], steps.sums.shape
-    (pt, pb), (pl, pr) = steps.pads
-    kh, kw = steps.weights.shape[1:]
-    padded = pad(a, steps.pads, padding_mode)
+    (pt, pb), (pl, pr) = geometry.pads
+    kh, kw = geometry.kernel_size
+    padded = pad(a, geometry.pads, geometry.padding_mode)
     inside = np.zeros(padded.shape[1:], bool)
     inside[pt:pt + a.shape[1], pl:pl + a.shape[2]] = True
     first = (0, 0) if region is None else (region[0].start, region[1].start)
-    top, left = (int(steps.rows.min()) + pt, int(steps.cols.min()) + pl) if region else (0, 0)
+    top, left = (int(rows.min()) + pt, int(cols.min()) + pl) if region else (0, 0)
     if region is not None:
-        crop = np.s_[top:int(steps.rows.max()) + pt + 1, left:int(steps.cols.max()) + pl + 1]
+        crop = np.s_[top:int(rows.max()) + pt + 1, left:int(cols.max()) + pl + 1]
         padded, inside = padded[(slice(None), *crop)], inside[crop]
     hp, wp = padded.shape[1:]
     names = CHANNEL_NAMES if channels == 3 else tuple(f"channel {c}" for c in range(channels))
-    pad_note = f" ({padding_mode} padding in grey)" if (pt, pb, pl, pr) != (0, 0, 0, 0) else ""
-    reach = (int(np.ptp(steps.rows[0, 0])) + 1, int(np.ptp(steps.cols[0, 0])) + 1)   # rows, cols a window spans
-    jump = (int(steps.rows[min(1, oh - 1), 0].min() - steps.rows[0, 0].min()) or 1,
-            int(steps.cols[0, min(1, ow - 1)].min() - steps.cols[0, 0].min()) or 1)     # the stride
+    pad_note = f" ({geometry.padding_mode} padding in grey)" if (pt, pb, pl, pr) != (0, 0, 0, 0) else ""
+    reach = (int(np.ptp(rows[0, 0])) + 1, int(np.ptp(cols[0, 0])) + 1)   # rows, cols a window spans
+    jump = (int(rows[min(1, oh - 1), 0].min() - rows[0, 0].min()) or 1,
+            int(cols[0, min(1, ow - 1)].min() - cols[0, 0].min()) or 1)     # the stride
     in_view, out_view = neighbourhoods(fit, (hp, wp), (oh, ow), reach, jump,
                                        lambda seen, made: _layout(channels, seen, (kh, kw), made, True)[-1])
     in_pos, k_pos, out_pos, signs, _ = _layout(channels, in_view or (hp, wp), (kh, kw), out_view or (oh, ow),
@@ -98,11 +135,11 @@ def conv_scene(
     views = []
     for k in range(oh * ow):
         i, j = divmod(k, ow)
-        r, c = steps.rows[i, j] + pt - top, steps.cols[i, j] + pl - left
+        r, c = rows[i, j] + pt - top, cols[i, j] + pl - left
         made = seen = (0, 0)
         if out_view is not None:
             made = follow(i, 1, oh, out_view[0]), follow(j, 1, ow, out_view[1])
-            seen = (int(steps.rows[made[0], 0].min()) + pt - top, int(steps.cols[0, made[1]].min()) + pl - left)
+            seen = (int(rows[made[0], 0].min()) + pt - top, int(cols[0, made[1]].min()) + pl - left)
         origins = (seen,) * channels + ((0, 0),) * channels + (made,) if out_view else ()
         window = np.concatenate([g.cells(r, c, seen) for g in inputs])
         heading = f"Step {k + 1} of {oh * ow} · output ({first[0] + i}, {first[1] + j})"
@@ -118,7 +155,7 @@ def conv_scene(
         views.append(StepView(window, out.cells(i, j, made), np.empty((0, 2), int), lines, float(steps.sums[i, j]),
                               origins))
 
-    worked = explain_conv_output_size(a.shape[1:], (kh, kw), stride, steps.pads, dilation)
+    worked = geometry.worked
     notes = axis_notes(worked)
     if region is not None:
         rows, cols = (f"{r.start}–{r.stop - 1}" if len(r) > 1 else str(r.start) for r in region)
@@ -175,7 +212,7 @@ def _weight_grid(title: str, top: int, left: int, weights: np.ndarray) -> Grid:
     return Grid(title, top, left, weights, labels(weights), np.zeros(weights.shape, bool), "signed")
 
 
-def _channel_lines(steps: ConvSteps, text: tuple, i: int, j: int, names: Sequence[str]) -> list[str]:
+def _channel_lines(steps: ConvStepsND, text: tuple, i: int, j: int, names: Sequence[str]) -> list[str]:
     (values, values_exact), (weights, weights_exact) = text
     lines = []
     for c, name in enumerate(names):

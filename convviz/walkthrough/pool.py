@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arguments import IntOrTuple, per_axis
-from ..arithmetic import explain_pool_output_size
-from ..steps import pool2d_steps
+from ..arguments import IntOrTuple
+from ..geometry import Geometry, pool_geometry
+from ..steps_nd import as_channels, pool_steps
 from .paging import follow, neighbourhoods
 from .scene import Grid, Scene, StepView
 from .text import axis_notes, equals, expression, formula_lines, labels, number, operand, shown_exactly
@@ -30,19 +30,16 @@ def pool_scene(
     dilation: IntOrTuple = 1, ceil_mode: bool = False, kind: str = "max", count_include_pad: bool = True,
     image: bool = False, fit: tuple[int, int] | None = None,
 ) -> Scene:
-    """Max or average pooling of a 2-D array, one step per output cell.
+    """:func:`pool_scene_for` from plain settings, resolved here with :func:`~convviz.geometry.pool_geometry`.
 
     Parameters
     ----------
     x : array (H, W)
     kernel_size, stride, padding, dilation, ceil_mode, count_include_pad
-        As in :func:`convviz.pooling.max_pool2d` / ``avg_pool2d``; checked there.
+        As in :func:`convviz.pooling.max_pool2d` / ``avg_pool2d``.
     kind : {"max", "avg"}
-    image : bool
-        Colour the input in greys, as the pixels of a photo.
-    fit : (rows, cols), optional
-        The largest board a renderer can number legibly; beyond it the input and the output
-        show a neighbourhood of the window, as :func:`~convviz.walkthrough.conv.conv_scene` does.
+    image, fit
+        As in :func:`pool_scene_for`.
 
     Examples
     --------
@@ -50,13 +47,50 @@ def pool_scene(
     >>> s.grids[0].labels[0].tolist(), s.steps[0].lines[1]
     (['0', '0', '0', '0', '0'], '(1) / 1 = 1')
     """
-    steps = pool2d_steps(x, kernel_size, stride, padding, dilation, ceil_mode, kind, count_include_pad)
-    a = np.asarray(x, dtype=float).reshape(np.shape(x)[-2:])
+    a = as_channels(x, "x", 2)
+    geometry = pool_geometry(a.shape[1:], kernel_size, stride, padding, dilation, ceil_mode, kind)
+    return pool_scene_for(a, geometry, kind, count_include_pad, image, fit)
+
+
+def pool_scene_for(
+    x: object, geometry: Geometry, kind: str = "max", count_include_pad: bool = True, image: bool = False,
+    fit: tuple[int, int] | None = None,
+) -> Scene:
+    """The max or average pooling `geometry` describes, of a 2-D array, one step per output cell.
+
+    Parameters
+    ----------
+    x : array (H, W) or (1, H, W)
+    geometry : Geometry
+        The pooling on this shape, from :func:`~convviz.geometry.pool_geometry` with the same
+        `kind`: its window, stride, padding, dilation, output size (``ceil_mode`` included)
+        and formulas are read, not checked.
+    kind : {"max", "avg"}
+    count_include_pad : bool
+        Average pooling: whether the padding counts in the divisor.
+    image : bool
+        Colour the input in greys, as the pixels of a photo.
+    fit : (rows, cols), optional
+        The largest board a renderer can number legibly; beyond it the input and the output
+        show a neighbourhood of the window, as :func:`~convviz.walkthrough.conv.conv_scene_for` does.
+
+    Examples
+    --------
+    >>> s = pool_scene_for(np.arange(9).reshape(3, 3), pool_geometry((3, 3), 2, ceil_mode=True))
+    >>> [v.result for v in s.steps], s.steps[-1].lines[1]     # the last window hangs past the edge
+    ([4.0, 5.0, 7.0, 8.0], 'max(8) = 8')
+    """
+    xs = as_channels(x, "x", 2)
+    if xs.shape[0] != 1:
+        raise ValueError(f"pool2d_steps takes one channel, got {xs.shape[0]}")
+    steps = pool_steps(xs[0], geometry, kind, count_include_pad)
+    a = np.asarray(xs[0], dtype=float)
     h, w = a.shape
-    p = per_axis(padding, 2, "padding")
+    tap_rows, tap_cols = steps.positions
+    p = tuple(before for before, _ in geometry.pads)
     oh, ow = steps.results.shape
-    top, left = min(-p[0], int(steps.rows.min())), min(-p[1], int(steps.cols.min()))
-    bottom, right = max(h - 1 + p[0], int(steps.rows.max())), max(w - 1 + p[1], int(steps.cols.max()))
+    top, left = min(-p[0], int(tap_rows.min())), min(-p[1], int(tap_cols.min()))
+    bottom, right = max(h - 1 + p[0], int(tap_rows.max())), max(w - 1 + p[1], int(tap_cols.max()))
     r, c = np.mgrid[top:bottom + 1, left:right + 1]
     inside = (r >= 0) & (r < h) & (c >= 0) & (c < w)
     band = (r >= -p[0]) & (r < h + p[0]) & (c >= -p[1]) & (c < w + p[1])
@@ -64,10 +98,10 @@ def pool_scene(
     filler = "−∞" if kind == "max" else "0"
     text = np.where(inside, labels(values), np.where(band, filler, ""))
     colors = "image" if image else "input"
-    k = steps.rows.shape[2:]
-    reach = (int(np.ptp(steps.rows[0, 0])) + 1, int(np.ptp(steps.cols[0, 0])) + 1)
-    jump = (int(steps.rows[min(1, oh - 1), 0].min() - steps.rows[0, 0].min()) or 1,
-            int(steps.cols[0, min(1, ow - 1)].min() - steps.cols[0, 0].min()) or 1)
+    k = geometry.kernel_size
+    reach = (int(np.ptp(tap_rows[0, 0])) + 1, int(np.ptp(tap_cols[0, 0])) + 1)
+    jump = (int(tap_rows[min(1, oh - 1), 0].min() - tap_rows[0, 0].min()) or 1,
+            int(tap_cols[0, min(1, ow - 1)].min() - tap_cols[0, 0].min()) or 1)
     in_view, out_view = neighbourhoods(fit, r.shape, (oh, ow), reach, jump, lambda a, b: _layout(a, b)[-1])
     in_place, out_place, sign, _ = _layout(in_view or r.shape, out_view or (oh, ow))
     in_grid = Grid(f"Input (padding: {filler})" if p != (0, 0) else "Input", *in_place, values, text, ~inside, colors,
@@ -78,11 +112,11 @@ def pool_scene(
     views = []
     for step in range(oh * ow):
         i, j = divmod(step, ow)
-        rows, cols = steps.rows[i, j] - top, steps.cols[i, j] - left
+        rows, cols = tap_rows[i, j] - top, tap_cols[i, j] - left
         made = seen = (0, 0)
         if out_view is not None:
             made = follow(i, 1, oh, out_view[0]), follow(j, 1, ow, out_view[1])
-            seen = int(steps.rows[made[0], 0].min()) - top, int(steps.cols[0, made[1]].min()) - left
+            seen = int(tap_rows[made[0], 0].min()) - top, int(tap_cols[0, made[1]].min()) - left
         heading = f"Step {step + 1} of {oh * ow} · output ({i}, {j})"
         read = band[rows, cols]
         marks = np.empty((0, 2), int)
@@ -101,7 +135,7 @@ def pool_scene(
             body = expression([t for t in terms if t], tail, "(")
         views.append(StepView(in_grid.cells(rows, cols, seen), out.cells(i, j, made), marks, (heading, *body),
                               float(steps.results[i, j]), (seen, made) if out_view else ()))
-    worked = explain_pool_output_size((h, w), k, stride, padding, dilation, ceil_mode)
+    worked = geometry.worked
     size = "×".join(map(str, k))
     title = f"{'Max' if kind == 'max' else 'Average'} pooling, window {size}"
     return Scene(title, (in_grid, out), (sign,), tuple(views), formula_lines(worked), axis_notes(worked), fills=1,
