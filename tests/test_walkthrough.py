@@ -15,8 +15,11 @@ from hypothesis import strategies as st
 
 from convviz import avg_pool2d, conv2d, conv_transpose2d, max_pool2d
 from convviz.figures.animation import animation_figure
-from convviz.walkthrough.conv import conv_scene
-from convviz.walkthrough.pool import pool_scene
+from convviz.geometry import conv_geometry, pool_geometry
+from convviz.walkthrough import conv as conv_module
+from convviz.walkthrough import pool as pool_module
+from convviz.walkthrough.conv import conv_scene, conv_scene_for
+from convviz.walkthrough.pool import pool_scene, pool_scene_for
 from convviz.walkthrough.scene import rectangles
 from convviz.walkthrough.text import LINE_LIMIT, expression, labels, number
 from convviz.walkthrough.transpose import MAX_SIDE, transpose_scene
@@ -190,6 +193,38 @@ def test_pool_padding_shows_minus_infinity_for_max_and_zero_for_average():
     assert set(pool_scene(X, 2, padding=1, kind="avg").grids[0].labels[0]) == {"0"}
     overhang = pool_scene(np.ones((5, 5)), 2, ceil_mode=True).grids[0]
     assert overhang.shape == (6, 6) and set(overhang.labels[-1]) == {""}
+
+
+# --- scenes of a resolved Geometry ----------------------------------------------------------------
+
+def same_scene(a, b) -> bool:
+    """Two scenes write and mark the same: titles, formulas, notes, every grid's labels, every step."""
+    return ((a.title, a.formula, a.notes) == (b.title, b.formula, b.notes)
+            and all((g.title, g.top, g.left) == (h.title, h.top, h.left) and (g.labels == h.labels).all()
+                    for g, h in zip(a.grids, b.grids, strict=True))
+            and all(u.lines == v.lines and u.result == v.result and (u.window == v.window).all()
+                    and (u.marks == v.marks).all() for u, v in zip(a.steps, b.steps, strict=True)))
+
+
+def test_a_scene_of_a_geometry_resolves_nothing_and_matches_the_scene_of_its_settings(monkeypatch):
+    conv = conv_geometry(X.shape, W.shape, 2, "full", (1, 2), "reflect")
+    pool = pool_geometry(X.shape, 3, 2, 1, ceil_mode=True, kind="avg")
+    expected = (conv_scene(X, W, 1.5, 2, "full", (1, 2), "reflect"),
+                pool_scene(X, 3, 2, 1, ceil_mode=True, kind="avg", count_include_pad=False))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a scene of a Geometry resolved the layer again")
+    monkeypatch.setattr(conv_module, "conv_geometry", refuse)
+    monkeypatch.setattr(pool_module, "pool_geometry", refuse)
+    assert same_scene(conv_scene_for(X, W, conv, 1.5), expected[0])
+    assert same_scene(pool_scene_for(X, pool, "avg", count_include_pad=False), expected[1])
+
+
+def test_a_scene_of_a_geometry_still_checks_its_arrays():
+    with pytest.raises(ValueError, match="weight has 1 channel slices but x has 3 channels"):
+        conv_scene_for(np.ones((3, 4, 4)), np.ones((2, 2)), conv_geometry((4, 4), (2, 2)))
+    with pytest.raises(ValueError, match="weight must hold finite numbers"):
+        conv_scene_for(np.ones((4, 4)), [[1.0, np.nan]], conv_geometry((4, 4), (1, 2)))
 
 
 # --- transposed convolution ------------------------------------------------------------------------
