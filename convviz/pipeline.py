@@ -2,8 +2,9 @@
 
 Examples
 --------
+>>> from convviz.geometry import conv_geometry
 >>> x = input_channels(np.full((4, 4, 3), 100.0), "luminance")
->>> r = feature_maps(x, [np.ones((3, 3))], colour="luminance", padding="same")
+>>> r = feature_maps(x, [np.ones((3, 3))], conv_geometry((4, 4), (3, 3), padding="same"))
 >>> r.maps[0].shape, [s.shape for s in r.stages]
 ((1, 4, 4), [(1, 4, 4), (1, 4, 4)])
 """
@@ -16,10 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .arguments import IntOrTuple, Padding
 from .conv import conv2d
 from .formulas import Worked
-from .geometry import conv_geometry, pool_geometry
+from .geometry import Geometry, pool_geometry
 from .images import to_grayscale
 from .pooling import avg_pool2d, max_pool2d
 
@@ -66,27 +66,38 @@ def input_channels(pixels: np.ndarray, colour: str) -> np.ndarray:
 
 
 def feature_maps(
-    x: np.ndarray, kernels: Sequence[np.ndarray], colour: str = "luminance", bias: float = 0.0,
-    stride: IntOrTuple = 1, padding: Padding = 0, dilation: IntOrTuple = 1, padding_mode: str = "zeros",
+    x: np.ndarray, kernels: Sequence[np.ndarray], geometry: Geometry, colour: str = "luminance", bias: float = 0.0,
     activation: str = "none", pool: str = "none", pool_size: int = 2, pool_stride: int = 2,
 ) -> LayerResult:
     """Run each kernel over `x` as one layer would, then the activation and the pooling.
 
     ``"luminance"`` and ``"RGB kernel"`` give one map per kernel (the RGB kernel applies the
     same 2-D kernel to R, G and B and sums, like a CNN layer with a 3-channel filter);
-    ``"each channel"`` gives three maps per kernel (R, G, B, groups=3). The convolution and
-    the pooling are each resolved once (:func:`~convviz.geometry.conv_geometry`,
-    :func:`~convviz.geometry.pool_geometry`), before any map is computed; the kernels share
-    the first one's shape.
+    ``"each channel"`` gives three maps per kernel (R, G, B, groups=3). The kernels share the
+    first one's shape.
+
+    Parameters
+    ----------
+    x : array (C, H, W)
+        From :func:`input_channels`.
+    kernels : sequence of 2-D arrays
+    geometry : Geometry
+        The convolution on `x`'s ``(H, W)`` with the kernels' shape, resolved by the caller
+        (:func:`~convviz.geometry.conv_geometry`): its stride, padding per side, dilation and
+        padding mode are read, not checked again. The pooling is resolved here, once
+        (:func:`~convviz.geometry.pool_geometry`), before any map is computed.
+    colour, bias, activation, pool, pool_size, pool_stride
+        The Playground's settings.
 
     Raises
     ------
     ValueError
-        An unknown activation or pooling, or a layer the engine refuses (its message).
+        An unknown activation or pooling, or a pooling the engine refuses (its message).
 
     Examples
     --------
-    >>> r = feature_maps(np.ones((1, 6, 6)), [np.ones((3, 3))] * 2, pool="max")
+    >>> from convviz.geometry import conv_geometry
+    >>> r = feature_maps(np.ones((1, 6, 6)), [np.ones((3, 3))] * 2, conv_geometry((6, 6), (3, 3)), pool="max")
     >>> [s.name for s in r.stages], r.stages[-1].shape
     (['input', 'convolution (2 kernels)', 'max pooling 2×2, stride 2'], (2, 2, 2))
     >>> r.pool_formulas[0].value
@@ -96,8 +107,7 @@ def feature_maps(
         raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
     if pool not in POOLS:
         raise ValueError(f"pool must be one of {', '.join(POOLS)}, got {pool!r}")
-    conv = conv_geometry(x.shape[1:], np.shape(kernels[0]), stride, padding, dilation, padding_mode)
-    pooled = None if pool == "none" else pool_geometry(conv.out, pool_size, pool_stride, kind=pool)
+    pooled = None if pool == "none" else pool_geometry(geometry.out, pool_size, pool_stride, kind=pool)
     maps = []
     for kernel in kernels:
         k = np.asarray(kernel, dtype=np.float32)
@@ -105,14 +115,14 @@ def feature_maps(
             weight, groups = np.repeat(k[None, None], x.shape[0], axis=0), x.shape[0]
         else:
             weight, groups = np.repeat(k[None, None], x.shape[0], axis=1), 1
-        out = conv2d(x, weight, np.full(weight.shape[0], bias, np.float32), conv.stride, conv.pads, conv.dilation,
-                     groups, conv.padding_mode)
+        out = conv2d(x, weight, np.full(weight.shape[0], bias, np.float32), geometry.stride, geometry.pads,
+                     geometry.dilation, groups, geometry.padding_mode)
         if ACTIVATIONS[activation] is not None:
             out = ACTIVATIONS[activation](out)
         if pooled is not None:
             out = (max_pool2d if pool == "max" else avg_pool2d)(out, pooled.kernel_size, pooled.stride)
         maps.append(out)
-    conv_shape = (len(maps) * maps[0].shape[0], *conv.out)
+    conv_shape = (len(maps) * maps[0].shape[0], *geometry.out)
     stages = [Stage("input", x.shape),
               Stage(f"convolution ({len(maps)} kernel{'s' if len(maps) > 1 else ''})", conv_shape)]
     if ACTIVATIONS[activation] is not None:

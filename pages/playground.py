@@ -8,6 +8,7 @@ import streamlit as st
 from convviz.activations import ACTIVATIONS
 from convviz.stack.export import keras_code, pytorch_code
 from convviz.figures.playground import DISPLAYS
+from convviz.geometry import Geometry
 from convviz.images import encode_png
 from convviz.stack.layers import Activation, Conv, Pool
 from convviz.pipeline import POOLS, feature_maps, input_channels
@@ -34,11 +35,12 @@ PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
 
 
 @st.cache_resource(max_entries=8, ttl=600, show_spinner="Convolving…")
-def run_layer(image_key: str, _x: np.ndarray, kernels: tuple, colour: str, bias: float, layer: tuple, after: tuple):
-    """Cached on the image's key and the settings (kernels as bytes), never on big arrays."""
+def run_layer(image_key: str, _x: np.ndarray, kernels: tuple, colour: str, bias: float, layer: Geometry,
+              after: tuple):
+    """Cached on the image's key and the settings (kernels as bytes, the layer's Geometry), never on big arrays."""
     arrays = [np.frombuffer(data, np.float64).reshape(shape) for data, shape in kernels]
     with heavy(_x[0].size):
-        return feature_maps(_x, arrays, colour, bias, *layer, *after)
+        return feature_maps(_x, arrays, layer, colour, bias, *after)
 
 
 def npy_bytes(array: np.ndarray) -> bytes:
@@ -83,8 +85,7 @@ kernels = tuple((np.ascontiguousarray(k, dtype=np.float64).tobytes(), k.shape) f
 after = tuple(PAGE.value(n) for n in ("activation", "pool", "pool_size", "pool_stride"))
 try:
     geometry = layer.geometry(x.shape[1:], kshape)     # resolved once: everything below reads it
-    resolved = (geometry.stride, geometry.pads, geometry.dilation, geometry.padding_mode)
-    settings = (kernels, colour, choice.bias, resolved, after)
+    settings = (kernels, colour, choice.bias, geometry, after)
     result = run_layer(image_key, x, *settings)
 except (ValueError, TypeError) as exc:
     head.info(f"This layer can't be computed: {exc}")
