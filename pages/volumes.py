@@ -5,7 +5,7 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from convviz import conv3d, explain_conv_output_size, padding_per_side
+from convviz import conv3d, conv_geometry
 from convviz.figures.animation import SPEEDS
 from convviz.figures.volumes import slices_figure
 from convviz.volumes import (
@@ -40,12 +40,13 @@ def read_clip(digest: str, _data: bytes):
 
 @st.cache_resource(max_entries=16, show_spinner="Convolving the volume…")
 def convolved(settings: tuple, _volume: np.ndarray, _kernel: np.ndarray) -> tuple[np.ndarray, list[int]]:
-    """The output for `settings` (which name the volume and kernel), and the input frame under each output frame."""
-    stride, padding, dilation = settings[1:4]
-    out = conv3d(_volume[None], _kernel[None, None], stride=stride, padding=padding, dilation=dilation)[0]
-    (before, _), *_ = padding_per_side(padding, _kernel.shape, stride, dilation)
-    centre = (_kernel.shape[0] - 1) * dilation[0] // 2
-    return out, [int(np.clip(t * stride[0] - before + centre, 0, len(_volume) - 1)) for t in range(len(out))]
+    """The output for `settings` (which name the volume, the layer's Geometry and the kernel), and the input
+    frame under each output frame."""
+    layer = settings[1]
+    out = conv3d(_volume[None], _kernel[None, None], stride=layer.stride, padding=layer.pads,
+                 dilation=layer.dilation)[0]
+    (before, _), centre = layer.pads[0], (layer.span[0] - 1) // 2
+    return out, [int(np.clip(t * layer.stride[0] - before + centre, 0, len(_volume) - 1)) for t in range(len(out))]
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -98,8 +99,8 @@ try:
     kernel = kernel3d(name, PAGE.value("size"), PAGE.value("custom"))
     stride = (PAGE.value("stride"), PAGE.value("stride_2"), PAGE.value("stride_2"))
     dilation = (PAGE.value("dilation"), 1, 1)
-    padding = PAGE.value("padding")
-    settings = (label, stride, padding, dilation, kernel.tobytes(), kernel.shape)
+    geometry = conv_geometry(volume.shape, kernel.shape, stride, PAGE.value("padding"), dilation)   # resolved once
+    settings = (label, geometry, kernel.tobytes())
     output, sources = convolved(settings, volume, kernel)
 except ValueError as exc:
     st.info(f"This can't be shown: {quoted(exc, 300)}")
@@ -117,8 +118,7 @@ bar[1].number_input(f"Frame (of {len(output)})", 1, len(output), **PAGE.bind("fr
 bar[2].segmented_control("Speed when playing", tuple(SPEEDS), required=True, **PAGE.bind("speed"))
 
 with st.expander("Output size, worked out, axis by axis"):
-    for axis, worked in zip(("depth (time)", "height", "width"),
-                            explain_conv_output_size(volume.shape, kernel.shape, stride, padding, dilation)):
+    for axis, worked in zip(("depth (time)", "height", "width"), geometry.worked):
         st.markdown(f"**{axis}:** {worked.text}" + (f"  \n{worked.note}" if worked.note else ""))
 
 st.subheader("3×3×3, or 1×3×3 then 3×1×1?")
