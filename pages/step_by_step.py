@@ -5,7 +5,7 @@ import streamlit as st
 
 from convviz.figures.animation import SPEEDS, animation_figure, legible_fit
 from convviz.walkthrough.conv import conv_scene_for
-from convviz.figures.animation_frames import MAX_FRAMES, frame_range
+from convviz.figures.animation_frames import MAX_FRAMES, frame_anchor, frame_range
 from convviz.walkthrough.pool import pool_scene_for
 from convviz.walkthrough.scene import Scene
 from convviz.walkthrough.transpose import transpose_scene
@@ -54,9 +54,9 @@ def build(settings: tuple, _x: np.ndarray, fit: tuple[int, int] | None = None) -
 
 @st.cache_resource(max_entries=24, show_spinner=False)
 def animated(settings: tuple, _scene: Scene, first: int, duration: int, size: tuple):
-    """The figure of `_scene`, named by the `settings` it was built from, opening on step `first` (the first
-    with a frame; the stepper moves it to the page's step). Shared, like the scene, and the same for every
-    step, so a step costs no new figure and the browser is not sent it again."""
+    """The figure of `_scene`, named by the `settings` it was built from, opening on step `first` (the page's
+    step's `frame_anchor`; the stepper moves it to the page's step). Shared, like the scene, and the same for
+    every step of a stretch, so a step costs no new figure and the browser is not sent it again."""
     return animation_figure(_scene, first, duration, MAX_FRAMES, *size)
 
 
@@ -134,7 +134,7 @@ except (ValueError, TypeError) as exc:
 steps = len(scene.steps)
 current = PAGE.clamp("step", 1, steps) - 1
 duration = SPEEDS[PAGE.value("speed")]
-figure = animated(settings, scene, frame_range(steps, current).start, duration, SIZES[present])
+figure = animated(settings, scene, frame_anchor(steps, current), duration, SIZES[present])
 st.plotly_chart(figure, key=CHART, on_select=jump, selection_mode="points",
                 config={"displayModeBar": False})
 bar = st.columns([3.4, 1.3, 1.9], vertical_alignment="bottom")

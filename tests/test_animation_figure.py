@@ -6,11 +6,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.io as pio
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_walkthrough import EDGE, RNG, TEXTBOOK, W, X
 
 from convviz.figures.animation import animation_figure
 from convviz.walkthrough.conv import conv_scene
-from convviz.figures.animation_frames import dynamic_data, dynamic_layout, frame_range, offset
+from convviz.figures.animation_frames import dynamic_data, dynamic_layout, frame_anchor, frame_range, offset
 from convviz.walkthrough.pool import pool_scene
 from convviz.walkthrough.transpose import transpose_scene
 
@@ -100,6 +102,19 @@ def test_output_cells_carry_their_step_for_clicks():
 def test_beyond_the_frame_limit_only_steps_around_the_current_one_get_frames():
     assert frame_range(100, 3, 10) == range(0, 10) and frame_range(100, 97, 10) == range(90, 100)
     fig = animation_figure(conv_scene(np.zeros((8, 8)), np.ones((3, 3))), step=20, max_frames=10)
-    assert [f.name for f in fig.frames] == [str(k) for k in range(15, 25)]
-    assert fig.layout.sliders[0].active == 5
-    assert any("frames for steps 16–25 of 36" in a.text for a in fig.layout.annotations)
+    assert [f.name for f in fig.frames] == [str(k) for k in range(18, 28)]     # the stretch from 20 // 5 · 5 − 2
+    assert fig.layout.sliders[0].active == 2
+    assert any("frames for steps 19–28 of 36" in a.text for a in fig.layout.annotations)
+
+
+@given(st.integers(1, 5000), st.integers(1, 1600), st.data())
+def test_a_figure_built_at_a_steps_anchor_frames_that_step(steps, max_frames, data):
+    """The page builds the figure for `frame_anchor`: its frames must hold the step it is on, and every
+    step of a half stretch must share it (one figure while stepping through)."""
+    step = data.draw(st.integers(0, steps - 1))
+    shown, anchor = frame_range(steps, step, max_frames), frame_anchor(steps, step, max_frames)
+    assert step in shown and anchor in shown and len(shown) == min(steps, max_frames)
+    assert frame_range(steps, anchor, max_frames) == shown
+    if steps > max_frames >= 4:
+        quarter = max_frames // 4
+        assert step - shown.start >= min(quarter, step) and shown.stop - step > min(quarter, steps - 1 - step)

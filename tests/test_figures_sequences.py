@@ -191,5 +191,5 @@ def test_a_region_of_a_long_signal_keeps_its_numbers_and_real_neighbours():
 def test_many_steps_get_frames_around_the_current_one_only():
     x = np.arange(300.0)[None]
     fig = strip_figure(x, [1.0], step=250, max_frames=50)
-    assert len(fig.frames) == 50 and fig.frames[0].name == "225"
-    assert "frames for steps 226–275 of 300" in fig.layout.annotations[-1].text
+    assert len(fig.frames) == 50 and fig.frames[0].name == "238"
+    assert "frames for steps 239–288 of 300" in fig.layout.annotations[-1].text

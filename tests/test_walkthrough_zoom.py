@@ -122,7 +122,7 @@ def test_every_output_cell_can_be_clicked_in_each_part_that_shows_it():
 
 def test_the_overview_box_follows_the_part_shown():
     scene = conv_scene(PATCH, EDGE, fit=(9, 18))
-    fig = animation_figure(scene)
+    fig = animation_figure(scene, max_frames=len(scene.steps))      # a frame for every step, every page
     boxes = [frame.data[-2] for frame in fig.frames]
     widths = {round(max(b.x) - min(b.x), 6) for b in boxes}
     assert len(widths) == 1 and len({(min(b.x), min(b.y)) for b in boxes}) == len(scene.pages[0][0])

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from convviz.figures.animation import SPEEDS
-from convviz.figures.animation_frames import frame_range
+from convviz.figures.animation_frames import frame_anchor, frame_range
 from convviz.figures.walk1d import walk_figure
 from convviz.gif import MAX_GIF_STEPS, animated_gif
 from convviz.geometry import conv_geometry
@@ -142,7 +142,7 @@ def walk_section(scope: Scope, text_scope: Scope, controls: Callable[[], DeltaGe
     chart = scope.key("chart")
     settings = (walk.source, layer, walk.bias, first)
     scene = _scene(settings, steps, walk, first)
-    figure = _figure(settings, scene, frame_range(n, current).start, duration, SIZES[present])
+    figure = _figure(settings, scene, frame_anchor(n, current), duration, SIZES[present])
     st.plotly_chart(figure, key=chart, config={"displayModeBar": False})
     if walk.words is not None:
         st.caption("The output here is before the ReLU; the Text section shows max(output, 0).")

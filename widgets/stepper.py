@@ -145,16 +145,19 @@ export default function ({ parentElement, data, setTriggerValue }) {
   // Run what the slider declares, and hear when the figure comes to rest. Plotly reports rest
   // ("plotly_animated") after a pause, the end of play and a slider move; a frame that starts
   // before the page is told means it is playing again.
-  // A figure may be the same for every step (built and sent once): it opens on its first step
+  // A figure may be the same for many steps (built and sent once): it opens on its first step
   // and is moved here to the page's, without telling the page what it already knows.
   // Only once its slider is drawn: an animation before that moves the cells but not the slider.
   const arrive = (gd) => {
     const slider = gd.layout && gd.layout.sliders && gd.layout.sliders[0];
     const label = gd.querySelector(".slider-container .slider-label");
     if (!window.Plotly || !gd._fullLayout || !slider || !label || state.playing) return false;
+    // The latest step either side knows: a chart that replaces one the stepper has just moved can
+    // arrive before this function runs again with the page's new step.
+    const step = state.told;
     const now = Number((/(\\d+)/.exec(label.textContent) || [0, 0])[1]);
-    if (now !== data.step && slider.steps.some((k) => k.label === String(data.step))) {
-      run(gd, "animate", [[String(data.step - 1)], STILL]);
+    if (now !== step && slider.steps.some((k) => k.label === String(step))) {
+      run(gd, "animate", [[String(step - 1)], STILL]);
     }
     return true;
   };

@@ -23,22 +23,41 @@ import numpy as np
 
 from ..walkthrough.scene import Scene, rectangles
 
-MAX_FRAMES = 1600
+MAX_FRAMES = 300   #: steps one figure carries; a 32-pixel patch's 900 were 0.83 MB, and 0.5 s of the browser's time
 MOVED = {"window": ("xaxis3", "yaxis3"), "current": ("xaxis4", "yaxis4")}   #: axes each moving part is drawn on
 STRIP = "yaxis5"    #: the y axis of the running-total snapshots
 OVERVIEW = 4        #: board columns the overview of a grid shown in parts takes, beside the board
 
 
 def frame_range(steps: int, step: int, max_frames: int = MAX_FRAMES) -> range:
-    """Steps that get a frame: all of them, or `max_frames` centred on `step`.
+    """Steps that get a frame: all of them, or a stretch of `max_frames` around `step`.
 
-    >>> frame_range(10, 3), frame_range(5000, 4990, 1600)
-    (range(0, 10), range(3400, 5000))
+    Stretches start every half stretch, a quarter stretch before the half `step` is in, so
+    every step of that half gets the same stretch (a page going step by step keeps one figure)
+    and has at least a quarter stretch of frames on either side, except near the ends.
+    :func:`frame_anchor` names a step whose stretch it is.
+
+    >>> frame_range(10, 3), frame_range(900, 299, 300), frame_range(900, 300, 300)
+    (range(0, 10), range(75, 375), range(225, 525))
+    >>> frame_range(5000, 4990, 1600)
+    range(3400, 5000)
     """
     if steps <= max_frames:
         return range(steps)
-    start = min(max(step - max_frames // 2, 0), steps - max_frames)
+    half = max(max_frames // 2, 1)
+    start = min(max(step // half * half - half // 2, 0), steps - max_frames)
     return range(start, start + max_frames)
+
+
+def frame_anchor(steps: int, step: int, max_frames: int = MAX_FRAMES) -> int:
+    """The first step of `step`'s half stretch: its :func:`frame_range` is `step`'s, so a figure
+    built to open there serves every step of that half.
+
+    >>> frame_anchor(10, 7), frame_anchor(900, 299, 300), frame_range(900, frame_anchor(900, 299, 300), 300)
+    (0, 150, range(75, 375))
+    """
+    half = max(max_frames // 2, 1)
+    return 0 if steps <= max_frames else step // half * half
 
 
 def outline(rects: list[tuple[int, int, int, int]], grow: float) -> dict:

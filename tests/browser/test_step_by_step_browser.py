@@ -125,3 +125,21 @@ def test_a_link_and_the_step_box_move_the_one_figure_to_their_step(page, app_url
     box.press("Enter")
     expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 8 of 9", timeout=20_000)
     assert_no_exception(page)
+
+
+def test_next_past_the_steps_one_figure_carries_builds_the_next_stretch(page, app_url):
+    """A 32-pixel patch has 900 steps; a figure carries 300 of them, and Next goes on past its last."""
+    _open(page, app_url, "?grid=image+patch&image=Cat&patch=32")
+    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 1 of 900", timeout=20_000)
+    box = page.get_by_label("Step (of 900)")
+    box.fill("300")
+    box.press("Enter")
+    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 300 of 900", timeout=20_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Next ▶").click()
+    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 301 of 900", timeout=30_000)
+    expect(box).to_have_value("301", timeout=15_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Next ▶").click()
+    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 302 of 900", timeout=20_000)
+    assert_no_exception(page)
