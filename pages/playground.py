@@ -24,6 +24,7 @@ from widgets.url_state import PageState, Setting
 
 require_app()
 RESULTS_PX = 620   # about how wide the results column is in a 1440-pixel window with the sidebar open
+SMALL_IMAGE = 512 * 512
 SLIDE_PX = 1240, 440  # presenter mode at 1280×720: the page's width, and the image height that fits below the bar
 _POOL_SIZE = Setting(2, low=1, high=8)
 STATE = PageState("playground", image=IMAGE_SETTINGS, kernel=KERNEL_SETTINGS, layer=LAYER_SETTINGS,
@@ -34,13 +35,30 @@ STATE = PageState("playground", image=IMAGE_SETTINGS, kernel=KERNEL_SETTINGS, la
 PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
 
 
-@st.cache_resource(max_entries=8, ttl=600, show_spinner="Convolving…")
-def run_layer(image_key: str, _x: np.ndarray, kernels: tuple, colour: str, bias: float, layer: Geometry,
-              after: tuple):
-    """Cached on the image's key and the settings (kernels as bytes, the layer's Geometry), never on big arrays."""
+def _layer(image_key: str, _x: np.ndarray, kernels: tuple, colour: str, bias: float, layer: Geometry,
+           after: tuple):
     arrays = [np.frombuffer(data, np.float64).reshape(shape) for data, shape in kernels]
     with heavy(_x[0].size):
         return feature_maps(_x, arrays, layer, colour, bias, *after)
+
+
+# Two caches shared by the class, keyed on the image's key and the settings (kernels as bytes, the
+# layer's Geometry), never on big arrays; sized by what an entry holds. A layer on an image of at most
+# SMALL_IMAGE pixels keeps about 1 MB a map, so a class's worth are kept; at working size 2048 it is
+# 16 MB a map, and a few are.
+@st.cache_resource(max_entries=32, ttl=600, show_spinner="Convolving…")
+def _small(image_key: str, _x: np.ndarray, *settings):
+    return _layer(image_key, _x, *settings)
+
+
+@st.cache_resource(max_entries=4, ttl=600, show_spinner="Convolving…")
+def _large(image_key: str, _x: np.ndarray, *settings):
+    return _layer(image_key, _x, *settings)
+
+
+def run_layer(image_key: str, x: np.ndarray, *settings):
+    """The layer's result for image `image_key` (its channels `x`) and these settings, from the shared caches."""
+    return (_small if x[0].size <= SMALL_IMAGE else _large)(image_key, x, *settings)
 
 
 def npy_bytes(array: np.ndarray) -> bytes:
