@@ -25,6 +25,7 @@ from convviz import (
 from convviz.figures.costs import cost_figure, difference_png, picture_png, separable_figure, timing_figure
 from convviz.figures.matrix import grid_figure
 from convviz.walkthrough.text import format_number
+from widgets.stepper import pannable
 from widgets.url_state import Scope, Setting, decode_weights, encode_weights
 
 RESIZES = {"nearest": "nearest", "bilinear": "bilinear"}
@@ -169,6 +170,7 @@ def efficient(scope: Scope, x: np.ndarray, key: str, kernel: np.ndarray | None) 
     co = cells[1].number_input("Out channels", 1, 2048, **scope.bind("c_out"))
     k = cells[2].number_input("Kernel size", 1, 15, **scope.bind("dw_kernel"))
     st.plotly_chart(separable_figure(ci, co, k), key=scope.key("separable"), config=PLAIN)
+    pannable(scope.key("separable"))            # a phone: its titles keep their room, the figure pans
     st.caption("Every square is one weight, coloured by the input channel it multiplies. Standard: each column is "
                "one output's filter, reading every channel. Depthwise: one filter per channel. Pointwise: each "
                "column mixes the channels into one output, one weight per channel.")
@@ -180,6 +182,7 @@ def efficient(scope: Scope, x: np.ndarray, key: str, kernel: np.ndarray | None) 
                                       "separable": {"depthwise": conv_mac_count(ci, ci, k, out, groups=ci),
                                                     "pointwise 1×1": conv_mac_count(ci, co, 1, out)}}}
     st.plotly_chart(cost_figure(costs), key=scope.key("costs"), config=PLAIN)
+    pannable(scope.key("costs"))
     ratio = {q: sum(v["separable"].values()) / sum(v["standard"].values()) for q, v in costs.items()}
     st.caption(f"On a {out[0]}×{out[1]} feature map (your image's size), with biases: the separable layer needs "
                f"{ratio['parameters']:.3g} × the parameters and {ratio['multiply–accumulates']:.3g} × the "
