@@ -271,8 +271,11 @@ class PageState:
                   if not setting.same(memory[name], setting.default)}
         st.session_state.setdefault(PUBLISHED, {})[self.page] = wanted
         st.session_state.pop(CHANGED, None)     # what this run changed is in `wanted`; only callbacks mark again
-        if st.query_params.to_dict() != wanted:
-            st.query_params.from_dict(wanted)
+        # Always written, even when the URL this run was asked with says the same: a run cut off by a
+        # dropped connection can still deliver its URL after the browser reconnected and asked again,
+        # and the last run's URL must be the one the browser keeps. (It adds a history entry only
+        # when the address changes.)
+        st.query_params.from_dict(wanted)
 
     def values(self, *owners: str) -> dict[str, str]:
         """Every setting of these owners as URL text, defaults too: for a link to another page."""
