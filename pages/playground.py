@@ -45,13 +45,13 @@ def _layer(image_key: str, _x: np.ndarray, kernels: tuple, colour: str, bias: fl
 # Two caches shared by the class, keyed on the image's key and the settings (kernels as bytes, the
 # layer's Geometry), never on big arrays; sized by what an entry holds. A layer on an image of at most
 # SMALL_IMAGE pixels keeps about 1 MB a map, so a class's worth are kept; at working size 2048 it is
-# 16 MB a map, and a few are.
+# 16 MB a map (and 16 MB of input), and two are.
 @st.cache_resource(max_entries=32, ttl=600, show_spinner="Convolving…")
 def _small(image_key: str, _x: np.ndarray, *settings):
     return _layer(image_key, _x, *settings)
 
 
-@st.cache_resource(max_entries=4, ttl=600, show_spinner="Convolving…")
+@st.cache_resource(max_entries=2, ttl=600, show_spinner="Convolving…")
 def _large(image_key: str, _x: np.ndarray, *settings):
     return _layer(image_key, _x, *settings)
 

@@ -15,6 +15,9 @@ server's time. So `.streamlit/config.toml` turns it off, and instead:
   passed. A page's run leaves its namespace behind as a cycle (its functions point back at
   it), holding that run's arrays: 20 MB and more at working size 2048, so five students
   there held a few hundred MB between full collections.
+* glibc gives each thread that allocates while another does a heap (an arena) of its own, up to
+  eight per core, and every session's runs are threads: two heaps are allowed (``M_ARENA_MAX``),
+  so what thirty sessions free is not spread over sixteen.
 * Arrays over 1 MB get their own memory mappings (``mallopt``, glibc), so freeing one gives
   the memory back to the system rather than leaving it in the heap for later; and every
   :data:`TRIM_EVERY` seconds, and after a run on a large image, the free pages inside the
@@ -51,7 +54,7 @@ GROWTH = 64 * 2**20      #: bytes the process may grow by before a full collecti
 LARGE = 1_500_000        #: pixels from which an image's work waits its turn (1224×1224)
 INTERVAL = 60.0          #: seconds between full collections at the most
 TRIM_EVERY = 10.0        #: seconds between giving the heap's free pages back, at the most
-_M_MMAP_THRESHOLD = -3   # glibc's mallopt parameter
+_M_MMAP_THRESHOLD, _M_ARENA_MAX = -3, -8   # glibc's mallopt parameters
 
 
 def _resident() -> int:
@@ -66,6 +69,7 @@ def _resident() -> int:
 try:
     _LIBC = ctypes.CDLL("libc.so.6")
     _LIBC.mallopt(_M_MMAP_THRESHOLD, 2**20)
+    _LIBC.mallopt(_M_ARENA_MAX, 2)   # every session's runs are threads: not a heap of its own for each
 except (OSError, AttributeError):   # not glibc: its own allocator decides
     _LIBC = None
 gc.collect()
