@@ -203,6 +203,20 @@ def test_a_change_resent_with_an_older_url_after_a_reconnect_is_kept():
     assert at.query_params["stride"] == ["3"] or at.query_params["stride"] == "3"
 
 
+def test_a_change_already_made_by_a_run_cut_off_is_kept_when_the_browser_asks_again():
+    """The run for stride 3 (asked with ?stride=4) finished while the connection was down: the browser
+    never heard ?stride=3 and, reconnected, asks again with ?stride=4 and its slider at 3. The page keeps 3
+    and writes ?stride=3; it used to take ?stride=4 for a link and undo the change."""
+    at = fine(open_page(PLAYGROUND))
+    stride = "playground.layer.stride"
+    at.slider(key=stride).set_value(4).run()
+    at.slider(key=stride).set_value(3).run()
+    at.query_params["stride"] = "4"
+    fine(at.run())
+    assert at.slider(key=stride).value == 3
+    assert at.query_params["stride"] == ["3"] or at.query_params["stride"] == "3"
+
+
 def test_a_link_opened_in_the_same_session_still_sets_the_page():
     at = fine(open_page(PLAYGROUND))
     at.slider(key="playground.layer.stride").set_value(4).run()

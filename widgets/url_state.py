@@ -16,8 +16,10 @@ changes a setting does it in a callback too (:meth:`Scope.setter`), before the w
 drawn. :meth:`PageState.publish` writes the non-default values to the URL.
 
 A URL that differs from what the page itself last published is a link from outside (a
-shared link, or a link from another page): it sets every setting, those it does not name
-to their defaults. Values that do not parse or are out of range fall back to the default
+shared link, a link from another page, the browser's Back): it sets every setting, those it
+does not name to their defaults. Two such URLs are not: one sent with a control's change, and
+the one the page's last run was asked with, sent again (a browser whose connection dropped
+while a run changed the page never got that run's URL). Values that do not parse or are out of range fall back to the default
 and come back as notices, with the offending text quoted (:func:`quoted`) so that a link
 cannot put Markdown or HTML on the page. A setting that was renamed keeps its old names as
 `aliases`: a link shared before the rename still sets it, and the page then publishes the
@@ -33,12 +35,14 @@ from typing import Any
 
 import numpy as np
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from convviz.kernels import validate_kernel
 
 MEMORY = "url_state.memory"          # {page: {name: value}}: every setting's current value
 PUBLISHED = "url_state.published"    # {page: {name: text}}: what the page last wrote to the URL
 CHANGED = "url_state.changed"        # the page whose settings a callback changed before this run
+ASKED = "url_state.asked"            # {page: {name: text}}: the URL the page's last run was asked with
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,12 @@ def _memory(page: str) -> dict[str, Any]:
     return st.session_state.setdefault(MEMORY, {}).setdefault(page, {})
 
 
+def _history_navigation() -> bool:
+    """Whether this run is the browser's Back or Forward (Streamlit's own flag for it)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
+
+
 @dataclass(frozen=True)
 class Scope:
     """The settings one owner (a widget, or the page itself) holds on one page."""
@@ -245,9 +255,14 @@ class PageState:
         params = st.query_params.to_dict()
         notices = []
         # A run a control started is never a link, even if its URL is older than the page's last
-        # one (a browser that reconnects resends its change with the URL it last received).
+        # one (a browser that reconnects resends its change with the URL it last received). Nor is
+        # a URL the browser already sent last time, unless it went back or forward to it: a run
+        # cut off by a dropped connection changed the page, and its URL never arrived.
         clicked = st.session_state.pop(CHANGED, None) == self.page
-        from_link = published is None or (bool(params) and params != published and not clicked)
+        asked = st.session_state.setdefault(ASKED, {})
+        again = asked.get(self.page) == params and not _history_navigation()
+        asked[self.page] = params
+        from_link = published is None or (bool(params) and params != published and not clicked and not again)
         for name, setting in self.settings.items():
             if from_link or name not in memory:
                 memory[name] = setting.default

@@ -9,7 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import assert_no_exception, running_app, wait_for_app
+from conftest import assert_no_exception, playwright_api, running_app, wait_for_app
+
+expect = playwright_api.expect
 
 # app.py's navigation, as widgets/navigation.py lists it (a fallback would list file names)
 TITLES = re.findall(r'title="([^"]+)"', (Path(__file__).parents[2] / "widgets" / "navigation.py").read_text())
@@ -34,3 +36,21 @@ def test_a_link_opened_first_on_a_fresh_server_shows_its_page_and_settings(page,
         assert page.get_by_text("Page not found").count() == 0
         assert page.title() == "convviz: convolution, visualised"  # app.py's page config
         page.get_by_text(restored).first.wait_for(timeout=20_000)
+
+
+def test_back_and_forward_undo_and_redo_a_change(page, app_url):
+    """The browser's Back is a link to the page's earlier URL: it sets the page back (and Forward again)."""
+    page.goto(f"{app_url}/?stride=2")
+    wait_for_app(page)
+    page.get_by_role("tab", name="3 · Layer").click()
+    thumb = page.locator("[data-testid=stSlider]", has=page.get_by_text("Stride", exact=True)).locator(
+        "input[type=range]")
+    assert thumb.input_value() == "2"
+    thumb.press("ArrowRight")
+    page.wait_for_url(re.compile(r"stride=3"), timeout=15_000)
+    for go, url, value in ((page.go_back, r"stride=2", "2"), (page.go_forward, r"stride=3", "3")):
+        go()
+        page.wait_for_url(re.compile(url), timeout=15_000)
+        wait_for_app(page)
+        expect(thumb).to_have_value(value, timeout=15_000)
+    assert_no_exception(page)
