@@ -19,11 +19,11 @@ A URL that differs from what the page itself last published is a link from outsi
 shared link, a link from another page, the browser's Back): it sets every setting, those it
 does not name to their defaults. Two such URLs are not: one sent with a control's change, and
 the one the page's last run was asked with, sent again (a browser whose connection dropped
-while a run changed the page never got that run's URL). Values that do not parse or are out of range fall back to the default
-and come back as notices, with the offending text quoted (:func:`quoted`) so that a link
-cannot put Markdown or HTML on the page. A setting that was renamed keeps its old names as
-`aliases`: a link shared before the rename still sets it, and the page then publishes the
-new name.
+while a run changed the page never got that run's URL). Values that do not parse or are out
+of range fall back to the default and come back as notices, with the offending text quoted
+(:func:`quoted`) so that a link cannot put Markdown or HTML on the page. A setting that was
+renamed keeps its old names as `aliases`: a link shared before the rename still sets it, and
+the page then publishes the new name.
 """
 
 from __future__ import annotations
