@@ -6,12 +6,12 @@ from widgets.image_picker import IMAGE_SETTINGS, image_picker
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
 from widgets.matrix_image_sections import EFFICIENT_SETTINGS, UPSAMPLE_SETTINGS, checkerboard, efficient, three_ways
 from widgets.matrix_sections import (
-    LAYER_SETTINGS, NUMBER_SETTINGS, ROW_SETTINGS, Labelled, clamp_row, luminance, matrix_multiply, one_matrix,
-    small_conv, small_input, small_layer, transposed,
+    LAYER_SETTINGS, NUMBER_SETTINGS, ROW_SETTINGS, clamp_row, luminance, matrix_multiply, one_matrix, small_conv,
+    small_input, small_layer, transposed,
 )
 from widgets.navigation import require_app
 from widgets.presenter import PRESENT_SETTINGS, control_bar, presenting
-from widgets.url_state import PageState
+from widgets.url_state import Labelled, PageState
 
 require_app()
 SECTIONS = {"matrix": "1 · A matrix multiply", "sparse": "2 · One sparse matrix", "checkerboard": "3 · Checkerboards",

@@ -14,13 +14,13 @@ from convviz.stack.records import (
 from widgets.navigation import require_app
 from widgets.presenter import PRESENT_SETTINGS, control_bar, presenting
 from widgets.size_calculator import PLAIN, SIZE_SETTINGS, calculator
-from widgets.url_state import PageState, Setting, quoted
+from widgets.url_state import Labelled, PageState, Setting, quoted
 
 require_app()
 STATE = PageState("shapes", present=PRESENT_SETTINGS, size=SIZE_SETTINGS, page={
     "preset": Setting(next(iter(PRESETS)), choices=tuple(PRESETS)), "stack": Setting(""),
     "unit_r": Setting(0, low=0, high=4096), "unit_c": Setting(0, low=0, high=4096),
-    "tab": Setting("Output size", choices=("Output size", "Layer stack"))})
+    "tab": Labelled.of({"size": "Output size", "stack": "Layer stack"})})
 PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
 
 

@@ -68,7 +68,7 @@ STARTS = {  # links walk n starts from (the n-th) and jumps to; the first ones s
                      {"operation": "avg pool", "padding": "same"},
                      {"kernel": "custom"}, {"operation": "channels"}],
     "shapes": [{"op": "transposed"}, {"dims": "3", "op": "pooling"}, {"dims": "1", "pad_as": "same"}, {},
-               {"preset": "MobileNet block"}, {"tab": "Layer stack"}, {"tab": "Layer stack", "preset": "VGG block"}],
+               {"preset": "MobileNet block"}, {"tab": "stack"}, {"tab": "Layer stack", "preset": "VGG block"}],
     "practice": [{}, {"level": "tricky"}, {"level": "warm-up", "seed": "3"}],
     "volumes": [{"window": "5"}, {"source": "phantom", "kernel": "3-D Gaussian"}, {"source": "upload"},
                 {"kernel": "custom"}, {"padding": "valid", "stride": "2"}],
@@ -774,7 +774,7 @@ def test_editing_the_layer_stack_table():
     presets = ("LeNet-5", "MobileNet block", "AlexNet (first layers)")
     for n, text in enumerate([*EDITOR_TEXT, *[None] * 6]):
         if n % 12 == 0:
-            at = open_link(None, "shapes", {"preset": presets[n // 12 % len(presets)], "tab": "Layer stack"}, trail)
+            at = open_link(None, "shapes", {"preset": presets[n // 12 % len(presets)], "tab": "stack"}, trail)
         editor = element(at, "shapes.page.editor", trail)
         assert editor is not None, trail
         edits = edit_grid(rng, editor)

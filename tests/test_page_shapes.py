@@ -14,7 +14,7 @@ from convviz.stack.presets import PRESETS
 EDITOR = "shapes.page.editor"
 
 
-STACK = {"tab": "Layer stack"}
+STACK = {"tab": "stack"}
 
 
 def open_shapes(query: dict[str, str] | None = None) -> AppTest:
@@ -58,6 +58,12 @@ def at():
 def size():
     """The page as it opens, on its "Output size" tab."""
     return open_shapes()
+
+
+def test_a_link_names_the_tab_by_its_short_name_or_its_label():
+    for tab in ("stack", "Layer stack"):
+        at = open_shapes({"tab": tab})
+        assert at.code and at.query_params["tab"] == "stack"
 
 
 def test_only_the_open_tab_runs(size):
@@ -135,12 +141,12 @@ def test_an_impossible_first_layer_says_its_whole_reason_and_counts_nothing(at):
 def test_the_stack_and_settings_round_trip_through_the_link(at):
     edit(at, {0: {"out": "8"}})
     link = dict(at.query_params)
-    assert link["stack"].startswith("1x32x32|conv:out=8;kernel_size=5|") and link["tab"] == "Layer stack"
+    assert link["stack"].startswith("1x32x32|conv:out=8;kernel_size=5|") and link["tab"] == "stack"
     assert results(open_shapes(link))["output"][0] == "8×28×28"
-    other_tab = open_shapes({**link, "tab": "Output size"})
+    other_tab = open_shapes({**link, "tab": "size"})
     other_tab.number_input(key="shapes.size.k").set_value(3).run()
     assert other_tab.query_params["k"] == "3" and other_tab.query_params["stack"] == link["stack"]
-    assert open_shapes({**other_tab.query_params, "tab": "Output size"}).number_input(key="shapes.size.k").value == 3
+    assert open_shapes({**other_tab.query_params, "tab": "size"}).number_input(key="shapes.size.k").value == 3
     assert results(open_shapes({**other_tab.query_params, **STACK}))["output"][0] == "8×28×28"
 
 

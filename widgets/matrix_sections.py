@@ -4,14 +4,11 @@ The small convolution is resolved once into a :class:`SmallConv` (padding per si
 padded input, its patches, the output) that both sections read. A row of the patch matrix,
 a row of ``M`` and a cell of the transposed convolution's input are the same index, one
 setting (``row``), chosen with a number or a click on any of them.
-
-Which section is open is a :class:`Labelled` setting: the value is the tab's label, the
-link says its short name (``section=three``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,32 +37,6 @@ LAYER_SETTINGS = {
 ROW_SETTINGS = {"row": Setting(0, low=0, high=4095), "y_seed": Setting(0, low=0, high=10**6)}
 ANIMATED_SIDES = range(3, 9)     # square grids Step by step animates whole as the input of a transposed convolution
 PLAIN = {"displayModeBar": False}
-
-
-@dataclass(frozen=True)
-class Labelled(Setting):
-    """A choice whose value is its label (a tab's, a radio option's), written in a link by a short name.
-
-    `choices` are the labels and `names` their short names, in the same order. A link may
-    give either; the page writes the short name, so a label can change without breaking links.
-
-    >>> s = Labelled("1 · One", choices=("1 · One", "2 · Two"), names=("one", "two"))
-    >>> s.parse("two"), s.parse("1 · One"), s.dump("2 · Two")
-    ('2 · Two', '1 · One', 'two')
-    """
-
-    names: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, labels: Mapping[str, str]) -> Labelled:
-        """The setting for ``{short name: label}``, the first label its default."""
-        return cls(next(iter(labels.values())), choices=tuple(labels.values()), names=tuple(labels))
-
-    def parse(self, text: str) -> str:
-        return super().parse(dict(zip(self.names, self.choices)).get(text, text))
-
-    def dump(self, value: str) -> str:
-        return self.names[self.choices.index(value)]
 
 
 @dataclass(frozen=True)

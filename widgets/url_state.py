@@ -118,6 +118,32 @@ class Setting:
         return (tuple(a) == tuple(b)) if isinstance(self.default, tuple) else a == b
 
 
+@dataclass(frozen=True)
+class Labelled(Setting):
+    """A choice whose value is its label (a tab's, a radio option's), written in a link by a short name.
+
+    `choices` are the labels and `names` their short names, in the same order. A link may
+    give either; the page writes the short name, so a label can change without breaking links.
+
+    >>> s = Labelled("1 · One", choices=("1 · One", "2 · Two"), names=("one", "two"))
+    >>> s.parse("two"), s.parse("1 · One"), s.dump("2 · Two")
+    ('2 · Two', '1 · One', 'two')
+    """
+
+    names: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, labels: Mapping[str, str]) -> Labelled:
+        """The setting for ``{short name: label}``, the first label its default."""
+        return cls(next(iter(labels.values())), choices=tuple(labels.values()), names=tuple(labels))
+
+    def parse(self, text: str) -> str:
+        return super().parse(dict(zip(self.names, self.choices)).get(text, text))
+
+    def dump(self, value: str) -> str:
+        return self.names[self.choices.index(value)]
+
+
 def quoted(text: object, limit: int = 60) -> str:
     """`text` as inline code, so Markdown shows it literally, however it is made.
 
