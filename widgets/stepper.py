@@ -223,13 +223,15 @@ def stepper(scope: Scope, chart: str, steps: int, step: str = "step", speed: str
     """
     key = scope.key(f"stepper.{step}")          # one per step setting: a page may have two
 
+    # A stepper's last word can arrive with the run that no longer draws it (its section was left):
+    # Streamlit then has no state under its key, and there is nothing to follow.
     def moved() -> None:
-        target = getattr(st.session_state[key], "step", None)
+        target = getattr(st.session_state.get(key), "step", None)
         if target is not None:
             scope.set(step, min(max(int(target), 1), steps))
 
     def paced() -> None:
-        change = getattr(st.session_state[key], "speed", None)
+        change = getattr(st.session_state.get(key), "speed", None)
         if change in (1, -1):
             names = tuple(SPEEDS)
             at = min(max(names.index(scope.value(speed)) + change, 0), len(names) - 1)
