@@ -170,15 +170,15 @@ class Session:
         widget at its value; `ms` counts from the last change.
         """
         run, started, last = Run(), set(), changes[-1]
-        messages = [self._message(c, None, None) for c in changes]
 
         async def send() -> float:
-            for i, message in enumerate(messages):
-                await asyncio.sleep(0 if i == 0 else seconds / (len(messages) - 1))
-                if i == len(messages) - 1:  # only a run that starts after the last change can show it,
-                    started.clear()         # and it may start before `send` returns
+            for i, change in enumerate(changes):
+                await asyncio.sleep(0 if i == 0 else seconds / (len(changes) - 1))
+                if i == len(changes) - 1:  # only a run that starts after the last change can show it,
+                    started.clear()        # and it may start before `send` returns
                     last_sent = time.perf_counter()
-                await self.ws.send(message)
+                # Built as it is sent, as the browser does: the messages it holds change as runs end.
+                await self.ws.send(self._message(change, None, None))
             return last_sent
 
         sender = asyncio.create_task(send())
@@ -260,7 +260,7 @@ class Session:
         msg = ForwardMsg.FromString(data)
         if msg.WhichOneof("type") == "ref_hash":
             if msg.ref_hash not in self.cache:
-                run.problems.append("cache miss: a ref_hash to a message never received")
+                run.problems.append("cache miss: a reference to a message the tab does not hold (fatal in a browser)")
                 return False
             self.cache[msg.ref_hash][1] = self.runs
             msg = self.cache[msg.ref_hash][0]

@@ -1,4 +1,5 @@
-"""The browser console stays clean while the Step by step figure is played, paused and stepped.
+"""The browser console stays clean: while the Step by step figure is played, paused and stepped,
+and while a slider takes thirty changes a second.
 
 Every console error, uncaught exception and failed request counts, with one exception: the
 two requests Streamlit's frontend makes to find the app's base path when a page other than
@@ -7,6 +8,7 @@ the main one is loaded (see :func:`_base_path_probe`).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -178,3 +180,36 @@ def test_a_page_opened_by_its_link_logs_nothing_but_the_base_path_probe(page, ap
         page.locator(CHART).wait_for()
         _play_pause_restart_and_step(page)
         _switch_pages(page)
+
+
+def test_thirty_changes_a_second_keep_the_connection(page, app_url):
+    """A student holding an arrow key on a slider: the tab stays connected and ends on the last value.
+
+    A change sent just as a run ends used to name a figure the browser dropped on reading that
+    end; the next run's reference to it was a fatal "Cached ForwardMsg MISS" (within 6 such
+    bursts every time, with Streamlit's default ``global.maxCachedMessageAge`` of 2).
+    """
+    with _clean_console(page):
+        page.goto(app_url)
+        wait_for_app(page)
+        page.get_by_role("tab", name="3 · Layer").click()
+        stride = page.locator("[data-testid=stSlider]", has=page.get_by_text("Stride", exact=True)).locator(
+            "input[type=range]")
+        stride.focus()
+        for seed in range(6):
+            page.evaluate("""async (seed) => {
+              const slider = document.activeElement;
+              let r = seed + 1;
+              const next = () => (r = (r * 16807) % 2147483647) / 2147483647;  // a seeded random walk
+              for (let i = 0; i < 30; i++) {  // one key every 10-60 ms
+                const key = next() < 0.5 ? 'ArrowLeft' : 'ArrowRight';
+                slider.dispatchEvent(new KeyboardEvent('keydown', {key, code: key, bubbles: true}));
+                slider.dispatchEvent(new KeyboardEvent('keyup', {key, code: key, bubbles: true}));
+                await new Promise(done => setTimeout(done, 10 + 50 * next()));
+              }
+            }""", seed)
+            page.wait_for_timeout(800)
+        wait_for_app(page)
+        shown = stride.input_value()
+        expect(page).to_have_url(re.compile(rf"stride={shown}\b" if shown != "1" else r"^(?!.*stride=)"))
+        assert_no_exception(page)
