@@ -24,7 +24,8 @@ from .answers import DECIMALS, ChoiceAnswer, NumberAnswer, SizeAnswer
 from .arithmetic import explain_pool_output_size
 from .conv import conv2d
 from .exercises import Exercise, Panel, Question, grid, side, times, whole
-from .kernels import PRESETS, flip_kernel, make_kernel
+from .kernel_tools import flip_kernel
+from .kernels import PRESETS, make_kernel
 from .pipeline import input_channels
 from .samples import load_sample
 from .steps import conv2d_steps, pool2d_steps

@@ -26,7 +26,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from .arithmetic import conv_mac_count, conv_output_size, conv_parameter_count
 from .images import to_grayscale
-from .kernels import validate_kernel
+from .kernel_tools import validate_kernel
 
 MAX_FRAMES = 48     #: frames kept from a clip: enough to see motion, small enough to convolve at once
 MAX_SIDE = 128      #: a clip's frames are reduced to at most this many pixels on their longest side

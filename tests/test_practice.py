@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from convviz.answers import ChoiceAnswer, NumberAnswer, SizeAnswer, parse_number, parse_size
 from convviz.conv import conv2d, conv_transpose2d
 from convviz.exercises import LEVELS, Exercise
-from convviz.kernels import flip_kernel, make_kernel
+from convviz.kernel_tools import flip_kernel
+from convviz.kernels import make_kernel
 from convviz.pooling import avg_pool2d, max_pool2d
 from convviz.practice import KINDS, MAX_SEED, make_exercise, practice_set
 

@@ -15,10 +15,8 @@ import streamlit as st
 
 from convviz.drawing import kernel_from_drawing
 from convviz.figures.grids import kernel_html
-from convviz.kernels import (
-    MAX_KERNEL_SIDE, PRESETS, describe_kernel, flip_kernel, make_kernel, normalize_kernel, random_kernel,
-    sums_to_zero,
-)
+from convviz.kernel_tools import MAX_KERNEL_SIDE, describe_kernel, flip_kernel, normalize_kernel, sums_to_zero
+from convviz.kernels import PRESETS, make_kernel, random_kernel
 from widgets.sketch import sketch
 from widgets.url_state import Scope, Setting, decode_weights, encode_weights
 

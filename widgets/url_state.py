@@ -37,7 +37,7 @@ import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from convviz.kernels import validate_kernel
+from convviz.kernel_tools import validate_kernel
 
 MEMORY = "url_state.memory"          # {page: {name: value}}: every setting's current value
 PUBLISHED = "url_state.published"    # {page: {name: text}}: what the page last wrote to the URL
