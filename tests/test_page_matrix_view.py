@@ -16,8 +16,10 @@ import numpy as np
 import plotly.io as pio
 import pytest
 from apptest import open_page
+from fuzz_harness import Trail, act, nodes, send
+from fuzz_inputs import EDGES, GARBAGE, offers
+from fuzz_leaks import HOSTILE, note_leaks
 from streamlit.proto.WidgetStates_pb2 import WidgetState
-from test_fuzz import EDGES, GARBAGE, HOSTILE, Trail, act, nodes, note_leaks, offers, send
 
 from convviz import (
     conv2d, conv_mac_count, conv_matrix_dense, conv_parameter_count, conv_transpose2d, quantization_error, quantize,

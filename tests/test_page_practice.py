@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 
+import fuzz_inputs
 import pytest
-import test_fuzz
 from apptest import open_page, open_page_alone
+from fuzz_harness import Trail, act, nodes
+from fuzz_inputs import offers, state_array
+from fuzz_leaks import HOSTILE, leaks
 from streamlit.testing.v1 import AppTest
-from test_fuzz import HOSTILE, Trail, act, leaks, nodes, offers, state_array
 
 from convviz.answers import ChoiceAnswer
 from convviz.practice import KINDS, practice_set
@@ -173,7 +175,7 @@ def test_a_random_walk_never_raises(monkeypatch):
     The fuzzer's walks know single-choice pills only; the topics are multiple-choice pills, so
     they are given subsets of their options here.
     """
-    single = test_fuzz.option_states
+    single = fuzz_inputs.option_states
 
     def with_multiple_pills(rng: random.Random, w) -> list:
         if w.type != "button_group" or w.proto.click_mode == w.proto.ClickMode.SINGLE_SELECT:
@@ -182,7 +184,7 @@ def test_a_random_walk_never_raises(monkeypatch):
         subsets = [[], options, *([o] for o in options), rng.sample(options, 3)]
         return [(repr(s), state_array(w.id, s)) for s in subsets]
 
-    monkeypatch.setattr(test_fuzz, "option_states", with_multiple_pills)
+    monkeypatch.setattr(fuzz_inputs, "option_states", with_multiple_pills)
     random.seed("practice walk")                   # New set draws its seed from here: the walk replays
     rng, trail = random.Random("practice"), Trail("walk practice")
     at = open_page_alone(PAGE, {"level": "tricky"})
