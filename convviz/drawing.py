@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .arguments import IntOrTuple, as_float_array, check_finite
-from .kernels import _shape
+from .kernel_tools import kernel_shape
 
 
 def _area_matrix(n_out: int, n_in: int) -> np.ndarray:
@@ -46,7 +46,7 @@ def kernel_from_drawing(image: object, shape: IntOrTuple, *, zero_mean: bool = F
            [0., 1., 0.],
            [0., 1., 0.]])
     """
-    rows, cols = _shape(shape, "shape")
+    rows, cols = kernel_shape(shape, "shape")
     img = as_float_array(image, "image").astype(np.float64)
     if img.ndim == 3 and img.shape[2] == 4:
         img = img[:, :, 3]

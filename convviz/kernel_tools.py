@@ -18,10 +18,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arguments import as_float_array
+from .arguments import IntOrTuple, as_float_array, per_axis
 from .formulas import MINUS
 
 MAX_KERNEL_SIDE = 15
+ANY_SIDE = tuple(range(1, MAX_KERNEL_SIDE + 1))   #: the sides a kernel may have
+
+
+def kernel_shape(size: IntOrTuple, name: str, allowed: tuple[int, ...] = ANY_SIDE) -> tuple[int, int]:
+    """``3`` → ``(3, 3)``: a kernel's (rows, cols), both sides checked against `allowed`.
+
+    >>> kernel_shape(3, "size"), kernel_shape((1, 4), "size")
+    ((3, 3), (1, 4))
+    >>> kernel_shape(4, "size", allowed=(3, 5))
+    Traceback (most recent call last):
+    ...
+    ValueError: size (4, 4) has 4 rows; allowed: one of (3, 5)
+    """
+    rows, cols = per_axis(size, 2, name)
+    for side, axis in ((rows, "rows"), (cols, "columns")):
+        if side not in allowed:
+            rule = f"{allowed[0]} to {allowed[-1]}" if allowed == ANY_SIDE else f"one of {allowed}"
+            raise ValueError(f"{name} {(rows, cols)} has {side} {axis}; allowed: {rule}")
+    return rows, cols
 
 
 def validate_kernel(kernel: object, axes: int = 2, largest: int = MAX_KERNEL_SIDE) -> np.ndarray:

@@ -26,10 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arguments import IntOrTuple, per_axis
-from .kernel_tools import MAX_KERNEL_SIDE
+from .arguments import IntOrTuple
+from .kernel_tools import ANY_SIDE, MAX_KERNEL_SIDE, kernel_shape
 
-_ANY = tuple(range(1, MAX_KERNEL_SIDE + 1))
 _ODD = tuple(range(3, MAX_KERNEL_SIDE + 1, 2))
 
 
@@ -40,16 +39,6 @@ def _number(value: object, name: str, above: float | None = None) -> float:
         rule = "finite" if above is None else f"finite and greater than {above:g}"
         raise ValueError(f"{name} must be {rule}, got {value}")
     return float(value)
-
-
-def _shape(size: IntOrTuple, name: str, allowed: tuple[int, ...] = _ANY) -> tuple[int, int]:
-    """``3`` → ``(3, 3)``, with both sides checked against `allowed`."""
-    rows, cols = per_axis(size, 2, name)
-    for side, axis in ((rows, "rows"), (cols, "columns")):
-        if side not in allowed:
-            rule = f"{allowed[0]} to {allowed[-1]}" if allowed == _ANY else f"one of {allowed}"
-            raise ValueError(f"{name} {(rows, cols)} has {side} {axis}; allowed: {rule}")
-    return rows, cols
 
 
 def _gauss(n: int, sigma: float | None) -> tuple[np.ndarray, np.ndarray, float]:
@@ -131,13 +120,13 @@ def _key(name: str) -> str:
 _EDGE = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
 PRESETS: dict[str, KernelPreset] = {_key(p.name): p for p in (
     KernelPreset("Identity", "A single 1 in the centre: every pixel is copied unchanged.",
-                 _identity, _ANY),
+                 _identity, ANY_SIDE),
     KernelPreset("Box blur", "Plain average of the neighbourhood; a bigger box blurs more.",
-                 _box, _ANY),
+                 _box, ANY_SIDE),
     KernelPreset("Gaussian blur", "Smooth blur that weighs near neighbours more than far ones; "
-                 "sigma sets how far it reaches.", _gaussian, _ANY, 5, ("sigma",)),
+                 "sigma sets how far it reaches.", _gaussian, ANY_SIDE, 5, ("sigma",)),
     KernelPreset("Motion blur", "Averages along a line, like a camera moving during the shot; "
-                 "angle in degrees counter-clockwise from →.", _motion, _ANY, 5, ("angle",)),
+                 "angle in degrees counter-clockwise from →.", _motion, ANY_SIDE, 5, ("angle",)),
     KernelPreset("Sharpen", "5 × the pixel minus its 4 neighbours: crisper edges, while flat "
                  "areas keep their brightness.", _fixed([[0, -1, 0], [-1, 5, -1], [0, -1, 0]])),
     KernelPreset("Unsharp mask", "Sharpens by adding back what a Gaussian blur removes: "
@@ -213,7 +202,7 @@ def make_kernel(
         raise ValueError(f"unknown kernel {name!r}; choose one of: {', '.join(PRESETS)}")
     preset = PRESETS[key]
     try:
-        shape = _shape(preset.default_size if size is None else size, "size", preset.sizes)
+        shape = kernel_shape(preset.default_size if size is None else size, "size", preset.sizes)
     except ValueError as exc:
         if preset.resizable:
             raise ValueError(f"{preset.name!r}: {exc}") from None
@@ -241,6 +230,6 @@ def random_kernel(
     >>> k.shape, bool(np.abs(k).max() < 1 / np.sqrt(15))
     ((3, 5), True)
     """
-    rows, cols = _shape(shape, "shape")
+    rows, cols = kernel_shape(shape, "shape")
     bound = 1 / np.sqrt(rows * cols) if bound is None else _number(bound, "bound", above=0)
     return np.random.default_rng(seed).uniform(-bound, bound, (rows, cols))
