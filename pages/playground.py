@@ -38,8 +38,7 @@ PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
 def _layer(image_key: str, _x: np.ndarray, kernels: tuple, colour: str, bias: float, layer: Geometry,
            after: tuple):
     arrays = [np.frombuffer(data, np.float64).reshape(shape) for data, shape in kernels]
-    with heavy(_x[0].size):
-        return feature_maps(_x, arrays, layer, colour, bias, *after)
+    return feature_maps(_x, arrays, layer, colour, bias, *after)
 
 
 # Two caches shared by the class, keyed on the image's key and the settings (kernels as bytes, the
@@ -97,66 +96,69 @@ if picked is None or choice is None:
 
 image, image_key = picked
 colour = STATE.scope("image").value("colour")
-x = input_channels(image.pixels, colour)
-kshape = choice.kernels[0].shape
-kernels = tuple((np.ascontiguousarray(k, dtype=np.float64).tobytes(), k.shape) for k in choice.kernels)
-after = tuple(PAGE.value(n) for n in ("activation", "pool", "pool_size", "pool_stride"))
-try:
-    geometry = layer.geometry(x.shape[1:], kshape)     # resolved once: everything below reads it
-    settings = (kernels, colour, choice.bias, geometry, after)
-    result = run_layer(image_key, x, *settings)
-except (ValueError, TypeError) as exc:
-    head.info(f"This layer can't be computed: {exc}")
-    st.stop()
+# A large image waits for its turn before its arrays exist: five students dropping 12-megapixel photos
+# at once would otherwise each hold theirs while the others are convolved.
+with heavy(image.values.shape[0] * image.values.shape[1]):
+    x = input_channels(image.pixels, colour)
+    kshape = choice.kernels[0].shape
+    kernels = tuple((np.ascontiguousarray(k, dtype=np.float64).tobytes(), k.shape) for k in choice.kernels)
+    after = tuple(PAGE.value(n) for n in ("activation", "pool", "pool_size", "pool_stride"))
+    try:
+        geometry = layer.geometry(x.shape[1:], kshape)     # resolved once: everything below reads it
+        settings = (kernels, colour, choice.bias, geometry, after)
+        result = run_layer(image_key, x, *settings)
+    except (ValueError, TypeError) as exc:
+        head.info(f"This layer can't be computed: {exc}")
+        st.stop()
 
-head.markdown("**Shapes:** " + " → ".join(f"{s.name} `{'×'.join(map(str, s.shape))}`" for s in result.stages))
-with details.expander("Output size, worked out", expanded=False):
-    for axis, worked in zip(("height", "width", "pooled height", "pooled width"),
-                            (*geometry.worked, *result.pool_formulas)):
-        st.markdown(f"**{axis}:** {worked.text}" + (f"  \n{worked.note}" if worked.note else ""))
+    head.markdown("**Shapes:** " + " → ".join(f"{s.name} `{'×'.join(map(str, s.shape))}`" for s in result.stages))
+    with details.expander("Output size, worked out", expanded=False):
+        for axis, worked in zip(("height", "width", "pooled height", "pooled width"),
+                                (*geometry.worked, *result.pool_formulas)):
+            st.markdown(f"**{axis}:** {worked.text}" + (f"  \n{worked.note}" if worked.note else ""))
 
-code_box = details.expander("This layer as PyTorch or Keras code", key=PAGE.key("code_open"), on_change="rerun")
-if code_box.open:   # written only when opened: highlighting code costs the browser 0.4 s a page load
-    groups = x.shape[0] if colour == "each channel" else 1
-    spelled = geometry.pads if layer.padding == "keras_same" else layer.padding   # code keeps "same", "full", …
-    as_layers = [Conv(groups * len(choice.kernels), kshape, geometry.stride, spelled, geometry.dilation, groups,
-                      padding_mode=geometry.padding_mode)]
-    as_layers += [Activation(after[0])] if after[0] != "none" else []
-    as_layers += [Pool(after[2], after[3], mode=after[1])] if after[1] != "none" else []
-    torch_tab, keras_tab = code_box.tabs(["PyTorch", "Keras"])
-    torch_tab.code(pytorch_code(x.shape, as_layers), language="python")
-    keras_tab.code(keras_code(x.shape, as_layers), language="python")
-display = (t_show[0] if present else details).radio(
-    "Show feature maps as", tuple(DISPLAYS), horizontal=True, format_func=DISPLAYS.get, **PAGE.bind("display"))
-out_h, out_w = geometry.out
-row, col = PAGE.clamp("row", 0, out_h - 1), PAGE.clamp("col", 0, out_w - 1)
-pooled = after[1] != "none"
-marker = None if pooled else (row, col, row, col)
+    code_box = details.expander("This layer as PyTorch or Keras code", key=PAGE.key("code_open"), on_change="rerun")
+    if code_box.open:   # written only when opened: highlighting code costs the browser 0.4 s a page load
+        groups = x.shape[0] if colour == "each channel" else 1
+        spelled = geometry.pads if layer.padding == "keras_same" else layer.padding   # code keeps "same", "full", …
+        as_layers = [Conv(groups * len(choice.kernels), kshape, geometry.stride, spelled, geometry.dilation, groups,
+                          padding_mode=geometry.padding_mode)]
+        as_layers += [Activation(after[0])] if after[0] != "none" else []
+        as_layers += [Pool(after[2], after[3], mode=after[1])] if after[1] != "none" else []
+        torch_tab, keras_tab = code_box.tabs(["PyTorch", "Keras"])
+        torch_tab.code(pytorch_code(x.shape, as_layers), language="python")
+        keras_tab.code(keras_code(x.shape, as_layers), language="python")
+    display = (t_show[0] if present else details).radio(
+        "Show feature maps as", tuple(DISPLAYS), horizontal=True, format_func=DISPLAYS.get, **PAGE.bind("display"))
+    out_h, out_w = geometry.out
+    row, col = PAGE.clamp("row", 0, out_h - 1), PAGE.clamp("col", 0, out_w - 1)
+    pooled = after[1] != "none"
+    marker = None if pooled else (row, col, row, col)
 
-panels = figures.columns(min(2, 1 + len(result.maps)), gap="medium")  # two wide: large enough to read
-panel_px = RESULTS_PX // len(panels)
-if present:
-    panel_px = min(SLIDE_PX[0] // len(panels), int(SLIDE_PX[1] * x.shape[2] / x.shape[1]) + 64)
-pixels = x[0] if colour == "luminance" else image.pixels
-panels[0].plotly_chart(input_figure(image_key, colour, pixels, f"Input {'×'.join(map(str, x.shape))}", panel_px),
-                       key=PAGE.key("input_plot"), config={"displaylogo": False})
-for i, (fmap, name) in enumerate(zip(result.maps, choice.names), start=1):
-    panel = panels[i % len(panels)]
-    title = f"{name} {'×'.join(map(str, fmap.shape))}"
-    panel.plotly_chart(map_figure((image_key, *settings, i), fmap, display, title, marker, panel_px),
-                       key=PAGE.key(f"map_{i}"), config={"displaylogo": False})
-    down = panel.columns(2)
-    down[0].download_button("PNG", lambda f=fmap, d=display: encode_png(coloured(f, d)[0]), f"{name}.png", "image/png",
-                            key=PAGE.key(f"png_{i}"), on_click="ignore", icon=":material/download:")
-    down[1].download_button("NumPy", lambda f=fmap: npy_bytes(f), f"{name}.npy", "application/octet-stream",
-                            key=PAGE.key(f"npy_{i}"), on_click="ignore", icon=":material/download:",
-                            help="The feature map's values as a NumPy .npy file: np.load reads it.")
+    panels = figures.columns(min(2, 1 + len(result.maps)), gap="medium")  # two wide: large enough to read
+    panel_px = RESULTS_PX // len(panels)
+    if present:
+        panel_px = min(SLIDE_PX[0] // len(panels), int(SLIDE_PX[1] * x.shape[2] / x.shape[1]) + 64)
+    pixels = x[0] if colour == "luminance" else image.pixels
+    panels[0].plotly_chart(input_figure(image_key, colour, pixels, f"Input {'×'.join(map(str, x.shape))}", panel_px),
+                           key=PAGE.key("input_plot"), config={"displaylogo": False})
+    for i, (fmap, name) in enumerate(zip(result.maps, choice.names), start=1):
+        panel = panels[i % len(panels)]
+        title = f"{name} {'×'.join(map(str, fmap.shape))}"
+        panel.plotly_chart(map_figure((image_key, *settings, i), fmap, display, title, marker, panel_px),
+                           key=PAGE.key(f"map_{i}"), config={"displaylogo": False})
+        down = panel.columns(2)
+        down[0].download_button("PNG", lambda f=fmap, d=display: encode_png(coloured(f, d)[0]), f"{name}.png",
+                                "image/png", key=PAGE.key(f"png_{i}"), on_click="ignore", icon=":material/download:")
+        down[1].download_button("NumPy", lambda f=fmap: npy_bytes(f), f"{name}.npy", "application/octet-stream",
+                                key=PAGE.key(f"npy_{i}"), on_click="ignore", icon=":material/download:",
+                                help="The feature map's values as a NumPy .npy file: np.load reads it.")
 
-st.subheader("Inspect one output")
-pick = st.columns([1, 1, 3])
-pick[0].number_input("Output row", 0, out_h - 1, **PAGE.bind("row"))
-pick[1].number_input("Output column", 0, out_w - 1, **PAGE.bind("col"))
-if pooled:
-    pick[2].info("Inspecting shows the convolution itself; turn pooling off to inspect its outputs.")
-else:
-    inspect_output(STATE, x, choice.kernels[0], choice.bias, colour, geometry, (row, col), image_key)
+    st.subheader("Inspect one output")
+    pick = st.columns([1, 1, 3])
+    pick[0].number_input("Output row", 0, out_h - 1, **PAGE.bind("row"))
+    pick[1].number_input("Output column", 0, out_w - 1, **PAGE.bind("col"))
+    if pooled:
+        pick[2].info("Inspecting shows the convolution itself; turn pooling off to inspect its outputs.")
+    else:
+        inspect_output(STATE, x, choice.kernels[0], choice.bias, colour, geometry, (row, col), image_key)

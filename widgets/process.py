@@ -22,8 +22,10 @@ server's time. So `.streamlit/config.toml` turns it off, and instead:
   the memory back to the system rather than leaving it in the heap for later; and every
   :data:`TRIM_EVERY` seconds, and after a run on a large image, the free pages inside the
   heaps go back too (``malloc_trim``): without that they kept about 200 MB they had freed.
-* Work on a large image (decoding an upload, convolving it) takes its turn, one at a time
-  (:func:`heavy`): decoding a 12-megapixel photo for working size 2048 holds about 80 MB.
+* Work on a large image takes its turn, one at a time (:func:`heavy`): decoding an upload (a
+  12-megapixel photo for working size 2048 holds about 80 MB while it decodes), and the
+  Playground's run on it from before its arrays exist (about 40 MB of them at 2048), so that
+  five students dropping photos at once do not each hold theirs while waiting for the others.
 
 Measured with ``benchmarks/load.py`` (30 students, 60 s, one process): full collections,
 p95 11.8 s at 0.242 CPU s per rerun; frozen imports and full collections, p95 5.8 s at 0.164;
@@ -76,7 +78,7 @@ gc.collect()
 gc.freeze()
 # The size at the last full collection, and when that and the last trim were.
 _last = {"resident": _resident(), "full": time.monotonic(), "trim": time.monotonic()}
-_HEAVY = threading.BoundedSemaphore(1)
+_HEAVY = threading.RLock()   # a run holding the turn may start more heavy work in it
 _run = threading.local()   # each session's script runs in a thread of its own
 
 
