@@ -186,8 +186,8 @@ def test_thirty_changes_a_second_keep_the_connection(page, app_url):
     """A student holding an arrow key on a slider: the tab stays connected and ends on the last value.
 
     A change sent just as a run ends used to name a figure the browser dropped on reading that
-    end; the next run's reference to it was a fatal "Cached ForwardMsg MISS" (within 6 such
-    bursts every time, with Streamlit's default ``global.maxCachedMessageAge`` of 2).
+    end; the next run's reference to it was a fatal "Cached ForwardMsg MISS" (in 3 of 4 tries of
+    these five bursts, with Streamlit's default ``global.maxCachedMessageAge`` of 2).
     """
     with _clean_console(page):
         page.goto(app_url)
@@ -196,7 +196,7 @@ def test_thirty_changes_a_second_keep_the_connection(page, app_url):
         stride = page.locator("[data-testid=stSlider]", has=page.get_by_text("Stride", exact=True)).locator(
             "input[type=range]")
         stride.focus()
-        for seed in range(6):
+        for seed in range(5):
             page.evaluate("""async (seed) => {
               const slider = document.activeElement;
               let r = seed + 1;
@@ -208,7 +208,7 @@ def test_thirty_changes_a_second_keep_the_connection(page, app_url):
                 await new Promise(done => setTimeout(done, 10 + 50 * next()));
               }
             }""", seed)
-            page.wait_for_timeout(800)
+            page.wait_for_timeout(500)
         wait_for_app(page)
         shown = stride.input_value()
         expect(page).to_have_url(re.compile(rf"stride={shown}\b" if shown != "1" else r"^(?!.*stride=)"))
