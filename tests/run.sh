@@ -10,7 +10,8 @@ venv=.venv-tests
 rm -rf "$venv"
 python3 -m venv "$venv"
 python="$venv/bin/python"
-"$python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# --no-compile: Python compiles what the tests import as they import it, not all of PyTorch up front
+"$python" -m pip install --quiet --disable-pip-version-check --no-compile -r requirements-dev.txt
 
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
