@@ -102,6 +102,11 @@ def wait_for_app(pg, timeout: float = 60_000) -> None:
     pg.wait_for_timeout(500)
 
 
+def slider_input(pg, label: str):
+    """The range input of the slider labelled `label`: it takes focus and arrow keys as a student's do."""
+    return pg.locator("[data-testid=stSlider]", has=pg.get_by_text(label, exact=True)).locator("input[type=range]")
+
+
 def assert_no_exception(pg) -> None:
     """Streamlit shows uncaught errors in an exception box; there must be none."""
     boxes = pg.locator("[data-testid='stException']")

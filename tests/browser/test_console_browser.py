@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from conftest import assert_no_exception, playwright_api, wait_for_app
+from conftest import assert_no_exception, playwright_api, slider_input, wait_for_app
 
 expect = playwright_api.expect
 
@@ -193,8 +193,7 @@ def test_thirty_changes_a_second_keep_the_connection(page, app_url):
         page.goto(app_url)
         wait_for_app(page)
         page.get_by_role("tab", name="3 · Layer").click()
-        stride = page.locator("[data-testid=stSlider]", has=page.get_by_text("Stride", exact=True)).locator(
-            "input[type=range]")
+        stride = slider_input(page, "Stride")
         stride.focus()
         for seed in range(5):
             page.evaluate("""async (seed) => {

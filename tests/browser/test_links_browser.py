@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import assert_no_exception, playwright_api, running_app, wait_for_app
+from conftest import assert_no_exception, playwright_api, running_app, slider_input, wait_for_app
 
 expect = playwright_api.expect
 
@@ -43,8 +43,7 @@ def test_back_and_forward_undo_and_redo_a_change(page, app_url):
     page.goto(f"{app_url}/?stride=2")
     wait_for_app(page)
     page.get_by_role("tab", name="3 · Layer").click()
-    thumb = page.locator("[data-testid=stSlider]", has=page.get_by_text("Stride", exact=True)).locator(
-        "input[type=range]")
+    thumb = slider_input(page, "Stride")
     assert thumb.input_value() == "2"
     thumb.press("ArrowRight")
     page.wait_for_url(re.compile(r"stride=3"), timeout=15_000)
