@@ -54,15 +54,22 @@ const STILL = { mode: "immediate", frame: { duration: 0, redraw: true }, transit
 const TYPING = "input, textarea, select, [contenteditable=true], [role=slider], [role=combobox], [role=listbox]";
 
 // Plotly rejects an animation's promise, with no reason, when a later animation interrupts it.
-const run = (gd, method, args) =>
-  window.Plotly[method](gd, ...args).catch((reason) => { if (reason !== undefined) throw reason; });
+// A new animation also replaces a move to the page's step still waiting to be made again.
+const run = (gd, method, args) => {
+  clearTimeout(gd.convvizRetry);
+  return window.Plotly[method](gd, ...args).catch((reason) => { if (reason !== undefined) throw reason; });
+};
 
 export default function ({ parentElement, data, setTriggerValue }) {
   const figure = () => document.querySelector(`.st-key-${data.chart} .js-plotly-plot`);
-  const shown = () => {                   // the step the figure shows (its slider's label), else the page's
-    const label = document.querySelector(`.st-key-${data.chart} .slider-container .slider-label`);
+  const onSlider = (gd) => {              // the step a chart's slider shows, or null before it is drawn
+    const label = gd.querySelector(".slider-container .slider-label");
     const match = label && /(\\d+)/.exec(label.textContent);
-    return match ? Number(match[1]) : data.step;
+    return match ? Number(match[1]) : null;
+  };
+  const shown = () => {                   // the step the figure shows, else the page's
+    const gd = figure();
+    return (gd && onSlider(gd)) || data.step;
   };
   // One state per chart: a page may have several steppers (the keys go to the chart nearest the
   // middle of the window).
@@ -146,20 +153,31 @@ export default function ({ parentElement, data, setTriggerValue }) {
   // ("plotly_animated") after a pause, the end of play and a slider move; a frame that starts
   // before the page is told means it is playing again.
   // A figure may be the same for many steps (built and sent once): it opens on its first step
-  // and is moved here to the page's, without telling the page what it already knows.
-  // Only once its slider is drawn: an animation before that moves the cells but not the slider.
+  // and is moved here to the page's, without telling the page what it already knows, as soon as it
+  // is drawn and again after every redraw (Streamlit redraws it when the page's width changes).
+  // Plotly moves the slider with the cells only when the frame differs from the one it last
+  // showed, which a redraw does not reset: at rest, the slider is set to the step if it missed it.
+  const later = (gd) => {                  // try again in a moment, for ten seconds at most
+    clearTimeout(gd.convvizRetry);
+    if ((gd.convvizTries = (gd.convvizTries || 0) + 1) <= 100) gd.convvizRetry = setTimeout(() => arrive(gd), 100);
+  };
   const arrive = (gd) => {
+    if (state.playing) return;             // the student took over
     const slider = gd.layout && gd.layout.sliders && gd.layout.sliders[0];
-    const label = gd.querySelector(".slider-container .slider-label");
-    if (!window.Plotly || !gd._fullLayout || !slider || !label || state.playing) return false;
+    const now = onSlider(gd);
+    if (!window.Plotly || !gd._fullLayout || !slider || now === null) return later(gd);
     // The latest step either side knows: a chart that replaces one the stepper has just moved can
     // arrive before this function runs again with the page's new step.
     const step = state.told;
-    const now = Number((/(\\d+)/.exec(label.textContent) || [0, 0])[1]);
     if (now !== step && slider.steps.some((k) => k.label === String(step))) {
+      gd.convvizArriving = step;
       run(gd, "animate", [[String(step - 1)], STILL]);
     }
-    return true;
+  };
+  const arrived = (gd) => {                // at rest on the page's step: the slider must say so too
+    const step = gd.convvizArriving;
+    gd.convvizArriving = undefined;
+    if (onSlider(gd) !== step) run(gd, "relayout", [{ "sliders[0].active": step - 1 }]);
   };
   state.bound = state.bound || new WeakSet();
   const bind = () => {                    // for a moment, the chart being replaced and its successor are both here
@@ -169,11 +187,13 @@ export default function ({ parentElement, data, setTriggerValue }) {
       playing(false);                     // a new chart is at rest: a play on the one it replaced is over
       gd.on("plotly_sliderchange", ({ step, interaction }) => { if (interaction) run(gd, step.method, step.args); });
       gd.on("plotly_animatingframe", () => clearTimeout(state.timer));
-      gd.on("plotly_animated", () => { playing(false); state.rest(); });
-      gd.on("plotly_afterplot", () => { if (!gd.convvizArrived) gd.convvizArrived = arrive(gd); });
-    }
-    for (const gd of document.querySelectorAll(`.st-key-${data.chart} .js-plotly-plot`)) {
-      if (state.bound.has(gd) && !gd.convvizArrived) gd.convvizArrived = arrive(gd);
+      gd.on("plotly_animationinterrupted", () => { gd.convvizArriving = undefined; });
+      gd.on("plotly_animated", () => {
+        playing(false);
+        if (gd.convvizArriving === undefined) state.rest(); else arrived(gd);
+      });
+      gd.on("plotly_react", () => arrive(gd));
+      arrive(gd);
     }
   };
   // Streamlit replaces the chart whenever its figure changes. It calls this function again on every
@@ -183,7 +203,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
   state.watch.observe(document.body, { childList: true, subtree: true });
   bind();
   const gd = figure();
-  if (gd && gd.convvizArrived) arrive(gd);     // the same chart, a new step from the page (its box, a click)
+  if (gd && state.bound.has(gd)) arrive(gd);   // the same chart, a new step from the page (its box, a click)
   return () => {
     state.watch.disconnect();
     delete all[data.chart];

@@ -127,6 +127,40 @@ def test_a_link_and_the_step_box_move_the_one_figure_to_their_step(page, app_url
     assert_no_exception(page)
 
 
+# Draws the figure again as it opened, on its first step (as a redraw may), and says whether the cells
+# show frame `n` (0-based): each trace the frame names holds the frame's values.
+_REDRAW_AS_OPENED = """() => {
+  const gd = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+  const first = gd._transitionData._frames[0];
+  const data = gd.data.map((trace) => ({ ...trace }));
+  first.traces.forEach((t, j) => Object.assign(data[t], first.data[j]));
+  const layout = JSON.parse(JSON.stringify(gd.layout));
+  layout.sliders[0].active = 0;
+  layout.width = gd._fullLayout.width - 1;
+  return window.Plotly.react(gd, data, layout).then(() => true);
+}"""
+_SHOWS_FRAME = """(n) => {
+  const gd = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+  const frame = gd._transitionData._frames[n];
+  return frame.traces.every((t, j) => Object.keys(frame.data[j]).every(
+    (key) => JSON.stringify(gd.data[t][key]) === JSON.stringify(frame.data[j][key])));
+}"""
+
+
+def test_a_redraw_that_reopens_the_figure_goes_back_to_the_pages_step(page, app_url):
+    """Cells and slider return to the page's step after a redraw; the page is not told another step."""
+    _open(page, app_url, "?step=5")
+    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 5 of 9", timeout=20_000)
+    assert page.evaluate(_SHOWS_FRAME, 4)
+    page.evaluate(_REDRAW_AS_OPENED)
+    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 5 of 9", timeout=10_000)
+    page.wait_for_timeout(1000)                    # at rest there, and the page still on step 5
+    assert page.evaluate(_SHOWS_FRAME, 4)
+    expect(page.get_by_label("Step (of 9)")).to_have_value("5")
+    assert "step=5" in page.url
+    assert_no_exception(page)
+
+
 def test_next_past_the_steps_one_figure_carries_builds_the_next_stretch(page, app_url):
     """A 32-pixel patch has 900 steps; a figure carries 300 of them, and Next goes on past its last."""
     _open(page, app_url, "?grid=image+patch&image=Cat&patch=32")
