@@ -92,10 +92,11 @@ def page(browser):
 
 
 def wait_for_app(pg, timeout: float = 60_000) -> None:
-    """Wait until the script has finished running and nothing is still loading."""
+    """Wait until the script has run and finished (not only not started) and nothing is still loading."""
     pg.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     pg.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        "() => document.querySelector('[data-testid=\"stApp\"]').dataset.testScriptState === 'notRunning'"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
         timeout=timeout,
     )
