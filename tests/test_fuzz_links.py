@@ -16,8 +16,8 @@ from apptest import open_page
 from fuzz_harness import PAGES, Trail, open_fast, open_link
 from fuzz_inputs import EDGES, GARBAGE
 from fuzz_leaks import HOSTILE, code_spans, leaks, note_leaks
+from widgets.url_state import MEMORY
 
-MEMORY = "url_state.memory"
 PER_AXIS = dict.fromkeys(("stride_2", "dilation_2", "pad_2"), {"per_axis": "1", "padding": "amount"})
 CONTEXT = {  # what a setting needs from the others to be used at all, for the one-setting links
     "playground": {**PER_AXIS, "weights": {"kernel": "custom"}, "seed": {"kernel": "random"},

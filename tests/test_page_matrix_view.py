@@ -28,6 +28,7 @@ from convviz import (
 from convviz.kernels import make_kernel
 from convviz.samples import load_sample
 from widgets.matrix_sections import luminance
+from widgets.url_state import MEMORY
 
 PAGE = "pages/matrix_view.py"
 SECTIONS = {"matrix": "1 · A matrix multiply", "sparse": "2 · One sparse matrix", "checkerboard": "3 · Checkerboards",
@@ -312,7 +313,7 @@ def test_fuzz_every_setting_with_garbage_and_a_short_walk():
     """
     trail, rng = Trail("matrix view"), random.Random("matrix_view")
     at = open_page(PAGE)
-    names = sorted(at.session_state["url_state.memory"]["matrix_view"])
+    names = sorted(at.session_state[MEMORY]["matrix_view"])
 
     def follow(link: dict[str, str], garbage: str = "") -> None:
         trail.did(f"follow {link}")

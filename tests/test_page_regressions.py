@@ -14,6 +14,8 @@ import pytest
 from apptest import open_page, open_page_alone
 from streamlit.testing.v1 import AppTest
 
+from widgets.url_state import MEMORY
+
 PLAYGROUND, STEPS = "pages/playground.py", "pages/step_by_step.py"
 
 
@@ -36,7 +38,7 @@ def test_edit_these_values_opens_the_kernel_in_the_grid(page):
     at.button(key=f"{page}.kernel.edit").click().run()
     fine(at)
     assert at.selectbox(key=f"{page}.kernel.kernel").value == "custom"
-    assert at.session_state["url_state.memory"][page]["weights"] == "0,-1,0;-1,5,-1;0,-1,0"
+    assert at.session_state[MEMORY][page]["weights"] == "0,-1,0;-1,5,-1;0,-1,0"
     assert not at.toggle(key=f"{page}.kernel.flip").value  # already applied to the values
 
 
@@ -47,11 +49,11 @@ def test_a_custom_kernel_on_step_by_step():
 
 def test_random_kernel_and_random_numbers_on_one_page():
     at = fine(open_page_alone(STEPS, {"kernel": "random", "grid": "random"}))
-    before = at.session_state["url_state.memory"]["step_by_step"]["seed"]
+    before = at.session_state[MEMORY]["step_by_step"]["seed"]
     at.button(key="step_by_step.kernel.reseed").click().run()
     at.button(key="step_by_step.input.reseed").click().run()
     fine(at)
-    assert at.session_state["url_state.memory"]["step_by_step"]["seed"] != before
+    assert at.session_state[MEMORY]["step_by_step"]["seed"] != before
 
 
 @pytest.mark.parametrize("page", ["playground", "step_by_step"])
@@ -67,7 +69,7 @@ def test_a_cleared_cell_counts_as_zero_and_says_so():
                                                     "deleted_rows": []}
     fine(at.run())
     assert any("row 2 column 2" in i.value for i in at.info)
-    assert at.session_state["url_state.memory"]["playground"]["weights"] == "1,2,3;4,0,6;7,8,9"
+    assert at.session_state[MEMORY]["playground"]["weights"] == "1,2,3;4,0,6;7,8,9"
 
 
 def test_bias_keeps_its_value_when_the_kernel_has_no_drawing_yet():
