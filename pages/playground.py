@@ -60,6 +60,21 @@ def run_layer(image_key: str, x: np.ndarray, *settings):
     return (_small if x[0].size <= SMALL_IMAGE else _large)(image_key, x, *settings)
 
 
+@st.cache_resource(max_entries=8, ttl=600, show_spinner=False)
+def _small_channels(image_key: str, colour: str, _image) -> np.ndarray:
+    x = input_channels(_image.pixels, colour)
+    x.flags.writeable = False
+    return x
+
+
+def channels(image_key: str, image, colour: str) -> np.ndarray:
+    """The image `image_key` names as the layer's input channels: kept for the class (1–3 MB each) up
+    to SMALL_IMAGE pixels, made anew each run above it (36–48 MB at working size 2048)."""
+    if image.values.shape[0] * image.values.shape[1] <= SMALL_IMAGE:
+        return _small_channels(image_key, colour, image)
+    return input_channels(image.pixels, colour)
+
+
 def npy_bytes(array: np.ndarray) -> bytes:
     buf = io.BytesIO()
     np.save(buf, array)
@@ -99,7 +114,7 @@ colour = STATE.scope("image").value("colour")
 # A large image waits for its turn before its arrays exist: five students dropping 12-megapixel photos
 # at once would otherwise each hold theirs while the others are convolved.
 with heavy(image.values.shape[0] * image.values.shape[1]):
-    x = input_channels(image.pixels, colour)
+    x = channels(image_key, image, colour)
     kshape = choice.kernels[0].shape
     kernels = tuple((np.ascontiguousarray(k, dtype=np.float64).tobytes(), k.shape) for k in choice.kernels)
     after = tuple(PAGE.value(n) for n in ("activation", "pool", "pool_size", "pool_stride"))
@@ -139,7 +154,7 @@ with heavy(image.values.shape[0] * image.values.shape[1]):
     panel_px = RESULTS_PX // len(panels)
     if present:
         panel_px = min(SLIDE_PX[0] // len(panels), int(SLIDE_PX[1] * x.shape[2] / x.shape[1]) + 64)
-    pixels = x[0] if colour == "luminance" else image.pixels
+    pixels = x[0] if colour == "luminance" else np.moveaxis(x, 0, -1)
     panels[0].plotly_chart(input_figure(image_key, colour, pixels, f"Input {'×'.join(map(str, x.shape))}", panel_px),
                            key=PAGE.key("input_plot"), config={"displaylogo": False})
     for i, (fmap, name) in enumerate(zip(result.maps, choice.names), start=1):
