@@ -147,7 +147,7 @@ def image_figure(uri: str, shape: tuple[int, int], title: str, colourbar: dict |
             marker=dict(size=0.1, opacity=0, color=[lo], cmin=lo, cmax=hi, colorscale=colourbar["scale"],
                         showscale=True, colorbar=dict(orientation="h", thickness=14, len=1, x=0.5, xanchor="center",
                                                       y=0, yref="container", yanchor="bottom", tickfont=dict(size=14),
-                                                      tickformat=".3~g")),
+                                                      tickformat=".4~g", nticks=4, tickangle=0)),
         ))
     # Fixed margins, the same for every panel, so an input and its feature maps come out the same
     # size side by side, tops aligned.
