@@ -8,10 +8,9 @@ thumbnail shows the window).
 
 A figure was validated once, when it was built: each run hands ``st.plotly_chart`` a Figure
 made from the cached dict without validating it again, which ``st.plotly_chart`` does to a dict
-(1.4 ms a panel, a fifth of a Playground rerun's CPU with three panels). Every session gets its
-own copy of each trace: making a Figure takes a trace's ``"type"`` out of its dict and puts it
-back, and two sessions drawing the same cached dict at once would see it missing ("Invalid
-property 'source' for Scatter").
+(1.4 ms a panel, three panels a run). Every session gets its own copy of each trace: making a
+Figure takes a trace's ``"type"`` out of its dict and puts it back, and two sessions drawing the
+same cached dict at once would see it missing ("Invalid property 'source' for Scatter").
 
 Examples
 --------
