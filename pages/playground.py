@@ -8,13 +8,13 @@ import streamlit as st
 from convviz.activations import ACTIVATIONS
 from convviz.stack.export import keras_code, pytorch_code
 from convviz.figures.playground import DISPLAYS
-from convviz.geometry import Geometry
 from convviz.images import encode_png
 from convviz.stack.layers import Activation, Conv, Pool
-from convviz.pipeline import POOLS, feature_maps, input_channels
+from convviz.pipeline import POOLS
 from widgets.image_picker import IMAGE_SETTINGS, image_picker
 from widgets.inspector import inspect_output
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
+from widgets.layer_cache import channels, run_layer
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls
 from widgets.navigation import require_app
 from widgets.panels import coloured, input_figure, map_figure
@@ -24,7 +24,6 @@ from widgets.url_state import PageState, Setting
 
 require_app()
 RESULTS_PX = 620   # about how wide the results column is in a 1440-pixel window with the sidebar open
-SMALL_IMAGE = 512 * 512
 SLIDE_PX = 1240, 440  # presenter mode at 1280×720: the page's width, and the image height that fits below the bar
 _POOL_SIZE = Setting(2, low=1, high=8)
 STATE = PageState("playground", image=IMAGE_SETTINGS, kernel=KERNEL_SETTINGS, layer=LAYER_SETTINGS,
@@ -33,46 +32,6 @@ STATE = PageState("playground", image=IMAGE_SETTINGS, kernel=KERNEL_SETTINGS, la
     "pool_size": _POOL_SIZE, "pool_stride": _POOL_SIZE, "display": Setting("raw", choices=tuple(DISPLAYS)),
     "row": Setting(0, low=0, high=4096), "col": Setting(0, low=0, high=4096)})
 PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
-
-
-def _layer(image_key: str, _x: np.ndarray, kernels: tuple, colour: str, bias: float, layer: Geometry,
-           after: tuple):
-    arrays = [np.frombuffer(data, np.float64).reshape(shape) for data, shape in kernels]
-    return feature_maps(_x, arrays, layer, colour, bias, *after)
-
-
-# Two caches shared by the class, keyed on the image's key and the settings (kernels as bytes, the
-# layer's Geometry), never on big arrays; sized by what an entry holds. A layer on an image of at most
-# SMALL_IMAGE pixels keeps about 1 MB a map, so a class's worth are kept; at working size 2048 it is
-# 16 MB a map (and 16 MB of input), and two are.
-@st.cache_resource(max_entries=32, ttl=600, show_spinner="Convolving…")
-def _small(image_key: str, _x: np.ndarray, *settings):
-    return _layer(image_key, _x, *settings)
-
-
-@st.cache_resource(max_entries=2, ttl=600, show_spinner="Convolving…")
-def _large(image_key: str, _x: np.ndarray, *settings):
-    return _layer(image_key, _x, *settings)
-
-
-def run_layer(image_key: str, x: np.ndarray, *settings):
-    """The layer's result for image `image_key` (its channels `x`) and these settings, from the shared caches."""
-    return (_small if x[0].size <= SMALL_IMAGE else _large)(image_key, x, *settings)
-
-
-@st.cache_resource(max_entries=8, ttl=600, show_spinner=False)
-def _small_channels(image_key: str, colour: str, _image) -> np.ndarray:
-    x = input_channels(_image.pixels, colour)
-    x.flags.writeable = False
-    return x
-
-
-def channels(image_key: str, image, colour: str) -> np.ndarray:
-    """The image `image_key` names as the layer's input channels: kept for the class (1–3 MB each) up
-    to SMALL_IMAGE pixels, made anew each run above it (36–48 MB at working size 2048)."""
-    if image.values.shape[0] * image.values.shape[1] <= SMALL_IMAGE:
-        return _small_channels(image_key, colour, image)
-    return input_channels(image.pixels, colour)
 
 
 def npy_bytes(array: np.ndarray) -> bytes:

@@ -15,11 +15,8 @@ same cached dict at once would see it missing ("Invalid property 'source' for Sc
 Examples
 --------
 >>> shared = {"data": [{"type": "image", "source": "data:,"}], "layout": {}}
->>> mine = own(shared)
->>> mine["data"][0] is shared["data"][0], mine["data"][0] == shared["data"][0]
-(False, True)
->>> drawable(shared).data[0].source
-'data:,'
+>>> drawable(shared).data[0].source, shared["data"][0]["type"]
+('data:,', 'image')
 """
 
 from __future__ import annotations
@@ -31,14 +28,10 @@ import streamlit as st
 from convviz.figures.playground import colour_map, image_figure, jpeg_uri, screen_side
 
 
-def own(figure: dict) -> dict:
-    """`figure` with trace dicts of its own, safe to hand to ``st.plotly_chart`` while others draw it too."""
-    return {**figure, "data": [dict(trace) for trace in figure["data"]]}
-
-
 def drawable(figure: dict) -> go.Figure:
-    """A `figure` that was validated when it was built, as this session's Figure, not validated again."""
-    return go.Figure(own(figure), _validate=False)
+    """A `figure` that was validated when it was built, as this session's Figure (made from trace
+    dicts of its own), not validated again."""
+    return go.Figure({**figure, "data": [dict(trace) for trace in figure["data"]]}, _validate=False)
 
 
 @st.cache_resource(max_entries=16, ttl=600, show_spinner=False)
