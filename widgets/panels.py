@@ -6,17 +6,17 @@ settings. Images are sent at twice the size they are drawn at (2× screens). The
 window drawn on it: the same figure every run, so the browser keeps it (the inspector's
 thumbnail shows the window).
 
-A figure was validated once, when it was built: each run hands ``st.plotly_chart`` a Figure
-made from the cached dict without validating it again, which ``st.plotly_chart`` does to a dict
-(1.4 ms a panel, three panels a run). Every session gets its own copy of each trace: making a
-Figure takes a trace's ``"type"`` out of its dict and puts it back, and two sessions drawing the
-same cached dict at once would see it missing ("Invalid property 'source' for Scatter").
+A kept figure is a dict already as Plotly's validation writes it (see
+:func:`~convviz.figures.playground.image_spec`). Handed to ``st.plotly_chart`` as a dict it
+would be validated again, as a Figure copied trace by trace (1.0 ms a panel, four panels a run):
+:class:`Drawn` hands it over as it is (0.03 ms). Nothing changes the kept dict, so sessions
+drawing it at once share it safely.
 
 Examples
 --------
 >>> shared = {"data": [{"type": "image", "source": "data:,"}], "layout": {}}
->>> drawable(shared).data[0].source, shared["data"][0]["type"]
-('data:,', 'image')
+>>> Drawn(shared).to_dict() is shared
+True
 """
 
 from __future__ import annotations
@@ -25,38 +25,45 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from convviz.figures.playground import colour_map, image_figure, jpeg_uri, screen_side
+from convviz.figures.playground import colour_map, image_spec, jpeg_uri, screen_side
 
 
-def drawable(figure: dict) -> go.Figure:
-    """A `figure` that was validated when it was built, as this session's Figure (made from trace
-    dicts of its own), not validated again."""
-    return go.Figure({**figure, "data": [dict(trace) for trace in figure["data"]]}, _validate=False)
+class Drawn(go.Figure):
+    """A figure dict that needs no validation, as the Figure ``st.plotly_chart`` takes.
+
+    ``st.plotly_chart`` sends what a Figure's ``to_dict()`` returns; this one returns the dict
+    itself. It is no Figure to work on: ``BaseFigure.__init__``, which would copy and wrap every
+    trace, never runs.
+    """
+
+    def __init__(self, spec: dict) -> None:
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
 
 
 @st.cache_resource(max_entries=16, ttl=600, show_spinner=False)
 def _input_figure(image_key: str, colour: str, _shown: np.ndarray, title: str, width: int) -> dict:
     uri = jpeg_uri(_shown, 2 * screen_side(_shown.shape[:2], width))
-    return image_figure(uri, _shown.shape[:2], title, width=width).to_dict()
+    return image_spec(uri, _shown.shape[:2], title, width=width)
 
 
-def input_figure(image_key: str, colour: str, shown: np.ndarray, title: str, width: int) -> go.Figure:
-    """The input panel of the image `image_key` names, as this session's copy."""
-    return drawable(_input_figure(image_key, colour, shown, title, width))
+def input_figure(image_key: str, colour: str, shown: np.ndarray, title: str, width: int) -> Drawn:
+    """The input panel of the image `image_key` names."""
+    return Drawn(_input_figure(image_key, colour, shown, title, width))
 
 
 @st.cache_resource(max_entries=64, ttl=600, show_spinner=False)
 def _map_figure(run: tuple, _fmap: np.ndarray, display: str, title: str, marker: tuple | None, width: int) -> dict:
     rgb, bar = coloured(_fmap, display)
     uri = jpeg_uri(rgb, 2 * screen_side(_fmap.shape[1:], width))
-    return image_figure(uri, _fmap.shape[1:], title, bar, marker, width).to_dict()
+    return image_spec(uri, _fmap.shape[1:], title, bar, marker, width)
 
 
-def map_figure(run: tuple, fmap: np.ndarray, display: str, title: str, marker: tuple | None,
-               width: int) -> go.Figure:
-    """The panel of the feature map `run` names (run_layer's arguments and the map's number), as this
-    session's copy."""
-    return drawable(_map_figure(run, fmap, display, title, marker, width))
+def map_figure(run: tuple, fmap: np.ndarray, display: str, title: str, marker: tuple | None, width: int) -> Drawn:
+    """The panel of the feature map `run` names (run_layer's arguments and the map's number)."""
+    return Drawn(_map_figure(run, fmap, display, title, marker, width))
 
 
 def coloured(fmap: np.ndarray, display: str) -> tuple[np.ndarray, dict | None]:
