@@ -14,7 +14,7 @@ from convviz.pipeline import POOLS
 from widgets.image_picker import IMAGE_SETTINGS, image_picker
 from widgets.inspector import inspect_output
 from widgets.kernel_picker import KERNEL_SETTINGS, kernel_picker
-from widgets.layer_cache import channels, run_layer
+from widgets.layer_cache import channels, layer_key, run_layer
 from widgets.layer_controls import LAYER_SETTINGS, layer_controls
 from widgets.navigation import require_app
 from widgets.panels import coloured, input_figure, map_figure
@@ -80,7 +80,8 @@ with heavy(image.values.shape[0] * image.values.shape[1]):
     try:
         geometry = layer.geometry(x.shape[1:], kshape)     # resolved once: everything below reads it
         settings = (kernels, colour, choice.bias, geometry, after)
-        result = run_layer(image_key, x, *settings)
+        result_key = layer_key(image_key, *settings)
+        result = run_layer(result_key, x, *settings)
     except (ValueError, TypeError) as exc:
         head.info(f"This layer can't be computed: {exc}")
         st.stop()
@@ -119,7 +120,7 @@ with heavy(image.values.shape[0] * image.values.shape[1]):
     for i, (fmap, name) in enumerate(zip(result.maps, choice.names), start=1):
         panel = panels[i % len(panels)]
         title = f"{name} {'×'.join(map(str, fmap.shape))}"
-        panel.plotly_chart(map_figure((image_key, *settings, i), fmap, display, title, marker, panel_px),
+        panel.plotly_chart(map_figure((result_key, i), fmap, display, title, marker, panel_px),
                            key=PAGE.key(f"map_{i}"), config={"displaylogo": False})
         down = panel.columns(2)
         down[0].download_button("PNG", lambda f=fmap, d=display: encode_png(coloured(f, d)[0]), f"{name}.png",

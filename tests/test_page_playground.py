@@ -35,6 +35,19 @@ def test_changing_the_kernel_changes_the_feature_map(at):
     assert before != after
 
 
+def test_every_image_and_setting_has_its_own_feature_map(at):
+    """A panel's cache is keyed on the layer's key (image and settings) and the map's number, nothing coarser:
+    the same kernel on another image, or with another bias, is another map."""
+    first = figure_json(at, "map_1")
+    picker = at.selectbox(key="playground.image.image")
+    picker.set_value(next(o for o in picker.options if o != picker.value)).run()
+    assert not at.exception
+    other_image = figure_json(at, "map_1")
+    at.number_input(key="playground.kernel.bias").set_value(40.0).run()
+    assert not at.exception
+    assert len({first, other_image, figure_json(at, "map_1")}) == 3
+
+
 def test_a_control_change_leaves_the_input_figure_as_it_was(at):
     """The same figure every run: the browser keeps it rather than receiving it again."""
     before = figure_json(at, "input_plot")

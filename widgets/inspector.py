@@ -29,8 +29,8 @@ def _thumbnail(image_key: str, colour: str, _x: np.ndarray) -> str:
 
 @st.cache_resource(max_entries=64, ttl=600, show_spinner=False)
 def _window_figure(image_key: str, colour: str, _x: np.ndarray, box: tuple[int, int, int, int]) -> dict:
-    return image_spec(_thumbnail(image_key, colour, _x), _x.shape[1:], "Its window in the input", box=box,
-                      width=_LOCATOR_WIDTH)
+    thumbnail = _thumbnail(image_key=image_key, colour=colour, _x=_x)
+    return image_spec(thumbnail, _x.shape[1:], "Its window in the input", box=box, width=_LOCATOR_WIDTH)
 
 
 def inspect_output(state: PageState, x: np.ndarray, kernel: np.ndarray, bias: float, colour: str, geometry: Geometry,
@@ -53,7 +53,7 @@ def inspect_output(state: PageState, x: np.ndarray, kernel: np.ndarray, bias: fl
     first = tuple(o * s - before for o, s, (before, _) in zip(position, geometry.stride, geometry.pads))  # top left
     last = tuple(f + n - 1 for f, n in zip(first, span))
     where, worked = st.columns([1, 2.4], gap="medium")
-    where.plotly_chart(Drawn(_window_figure(image_key, colour, x, (*first, *last))),
+    where.plotly_chart(Drawn(_window_figure(image_key=image_key, colour=colour, _x=x, box=(*first, *last))),
                        key=state.scope("page").key("window_plot"), config={"displaylogo": False})
     worked.html(inspect_html(steps, 0, 0, names, position=position))
     extent = max(PATCH, *span)

@@ -1,13 +1,19 @@
 """The Playground's input channels and layer results, cached for the whole class.
 
-Every cache is keyed on the image's key (its source's digest and working size) and the
-settings (kernels as bytes, the layer's Geometry), never on big arrays, and sized by what an
-entry holds. Up to SMALL_IMAGE pixels a layer keeps about 1 MB a map and the channels 1–3 MB,
+Every cache is keyed on the image's key (its source's digest and working size) and a digest
+of the settings (kernels as bytes, the layer's Geometry, …), never on big arrays, and sized by
+what an entry holds. The digest is made once a run (:func:`layer_key`, 14 µs): Streamlit's own
+hashing of the settings took 0.67 ms, and every cache of the result hashed them again.
+Cached functions are called with keywords: Streamlit reads a function's signature anew for
+each positional argument it hashes. Up to SMALL_IMAGE pixels a layer keeps about 1 MB a map and the channels 1–3 MB,
 so a class's worth are kept; at working size 2048 a map is 16 MB (and its input 16 MB), so two
 results are kept and the channels are made anew each run.
 """
 
 from __future__ import annotations
+
+import hashlib
+import pickle
 
 import numpy as np
 import streamlit as st
@@ -29,8 +35,18 @@ def _small_channels(image_key: str, colour: str, _image: LoadedImage) -> np.ndar
 def channels(image_key: str, image: LoadedImage, colour: str) -> np.ndarray:
     """The image `image_key` names, as the layer's input channels for `colour` (read-only when kept)."""
     if image.values.shape[0] * image.values.shape[1] <= SMALL_IMAGE:
-        return _small_channels(image_key, colour, image)
+        return _small_channels(image_key=image_key, colour=colour, _image=image)
     return input_channels(image.pixels, colour)
+
+
+def layer_key(image_key: str, *settings: object) -> str:
+    """A short name for the layer result of image `image_key` under `settings`, for every cache of it.
+
+    >>> name = layer_key("photo", "luminance", 1.0)
+    >>> name.startswith("photo|"), name == layer_key("photo", "luminance", 1.0), name == layer_key("photo", "RGB", 1.0)
+    (True, True, False)
+    """
+    return f"{image_key}|{hashlib.blake2b(pickle.dumps(settings), digest_size=16).hexdigest()}"
 
 
 def _layer(_x: np.ndarray, kernels: tuple, colour: str, bias: float, layer: Geometry, after: tuple) -> LayerResult:
@@ -39,21 +55,23 @@ def _layer(_x: np.ndarray, kernels: tuple, colour: str, bias: float, layer: Geom
 
 
 @st.cache_resource(max_entries=32, ttl=600, show_spinner="Convolving…")
-def _small(image_key: str, _x: np.ndarray, *settings) -> LayerResult:
-    return _layer(_x, *settings)
+def _small(key: str, _x: np.ndarray, _settings: tuple) -> LayerResult:
+    return _layer(_x, *_settings)
 
 
 @st.cache_resource(max_entries=2, ttl=600, show_spinner="Convolving…")
-def _large(image_key: str, _x: np.ndarray, *settings) -> LayerResult:
-    return _layer(_x, *settings)
+def _large(key: str, _x: np.ndarray, _settings: tuple) -> LayerResult:
+    return _layer(_x, *_settings)
 
 
-def run_layer(image_key: str, x: np.ndarray, kernels: tuple, colour: str, bias: float, layer: Geometry,
+def run_layer(key: str, x: np.ndarray, kernels: tuple, colour: str, bias: float, layer: Geometry,
               after: tuple) -> LayerResult:
-    """The layer's result for image `image_key` (its channels `x`) and these settings.
+    """The layer's result for the image's channels `x` and these settings, which `key` names.
 
-    `kernels` are ``(bytes, shape)`` pairs of float64 kernels; `after` is the activation and
-    the pooling (``(activation, pool, pool_size, pool_stride)``), as
-    :func:`~convviz.pipeline.feature_maps` takes them.
+    `key` is :func:`layer_key` of the image's key and the settings. `kernels` are ``(bytes,
+    shape)`` pairs of float64 kernels; `after` is the activation and the pooling
+    (``(activation, pool, pool_size, pool_stride)``), as :func:`~convviz.pipeline.feature_maps`
+    takes them.
     """
-    return (_small if x[0].size <= SMALL_IMAGE else _large)(image_key, x, kernels, colour, bias, layer, after)
+    cached = _small if x[0].size <= SMALL_IMAGE else _large
+    return cached(key=key, _x=x, _settings=(kernels, colour, bias, layer, after))

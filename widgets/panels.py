@@ -51,7 +51,7 @@ def _input_figure(image_key: str, colour: str, _shown: np.ndarray, title: str, w
 
 def input_figure(image_key: str, colour: str, shown: np.ndarray, title: str, width: int) -> Drawn:
     """The input panel of the image `image_key` names."""
-    return Drawn(_input_figure(image_key, colour, shown, title, width))
+    return Drawn(_input_figure(image_key=image_key, colour=colour, _shown=shown, title=title, width=width))
 
 
 @st.cache_resource(max_entries=64, ttl=600, show_spinner=False)
@@ -62,8 +62,8 @@ def _map_figure(run: tuple, _fmap: np.ndarray, display: str, title: str, marker:
 
 
 def map_figure(run: tuple, fmap: np.ndarray, display: str, title: str, marker: tuple | None, width: int) -> Drawn:
-    """The panel of the feature map `run` names (run_layer's arguments and the map's number)."""
-    return Drawn(_map_figure(run, fmap, display, title, marker, width))
+    """The panel of the feature map `run` names (the layer's key and the map's number)."""
+    return Drawn(_map_figure(run=run, _fmap=fmap, display=display, title=title, marker=marker, width=width))
 
 
 def coloured(fmap: np.ndarray, display: str) -> tuple[np.ndarray, dict | None]:
