@@ -136,4 +136,4 @@ with heavy(image.values.shape[0] * image.values.shape[1]):
     if pooled:
         pick[2].info("Inspecting shows the convolution itself; turn pooling off to inspect its outputs.")
     else:
-        inspect_output(STATE, x, choice.kernels[0], choice.bias, colour, geometry, (row, col), image_key)
+        inspect_output(STATE, x, choice.kernels[0], choice.bias, colour, geometry, (row, col), image_key, result_key)

@@ -33,21 +33,29 @@ def _window_figure(image_key: str, colour: str, _x: np.ndarray, box: tuple[int, 
     return image_spec(thumbnail, _x.shape[1:], "Its window in the input", box=box, width=_LOCATOR_WIDTH)
 
 
+@st.cache_resource(max_entries=256, ttl=600, show_spinner=False)
+def _worked(layer: str, position: tuple[int, int], _source: np.ndarray, _weights: np.ndarray, _bias: float,
+            _geometry: Geometry, names: tuple[str, ...]) -> str:
+    region = tuple(i for o in position for i in (o, o + 1))
+    steps = conv2d_steps(_source, _weights, _bias, _geometry.stride, _geometry.pads, _geometry.dilation,
+                         _geometry.padding_mode, region)
+    return inspect_html(steps, 0, 0, names, position=position)
+
+
 def inspect_output(state: PageState, x: np.ndarray, kernel: np.ndarray, bias: float, colour: str, geometry: Geometry,
-                   position: tuple[int, int], image_key: str) -> None:
+                   position: tuple[int, int], image_key: str, layer: str) -> None:
     """Draw output `position`'s window on the input, worked out, and a link to Step by step on the patch around it.
 
     `geometry` is the layer the page resolved for `x` and `kernel`: its stride, per-side
     padding and span place the window, and the step data is computed with them as they are.
-    `image_key` names the image `x` was made from (with `colour`), for the cached thumbnail.
+    `image_key` names the image `x` was made from (with `colour`), for the cached thumbnail;
+    `layer` names the layer's result (:func:`~widgets.layer_cache.layer_key`), for the cached
+    working.
     The link carries `state`'s image, kernel, layer and presenter settings, so Step by step
     computes the very same number.
     """
     weights = np.stack([kernel] * x.shape[0]) if colour == "RGB kernel" else kernel
     source = x if colour == "RGB kernel" else x[:1]
-    region = tuple(i for o in position for i in (o, o + 1))
-    steps = conv2d_steps(source, weights, bias, geometry.stride, geometry.pads, geometry.dilation,
-                         geometry.padding_mode, region)
     names = ("R", "G", "B") if source.shape[0] == 3 else ("luminance" if colour == "luminance" else "R",)
     span = geometry.span
     first = tuple(o * s - before for o, s, (before, _) in zip(position, geometry.stride, geometry.pads))  # top left
@@ -55,7 +63,8 @@ def inspect_output(state: PageState, x: np.ndarray, kernel: np.ndarray, bias: fl
     where, worked = st.columns([1, 2.4], gap="medium")
     where.plotly_chart(Drawn(_window_figure(image_key=image_key, colour=colour, _x=x, box=(*first, *last))),
                        key=state.scope("page").key("window_plot"), config={"displaylogo": False})
-    worked.html(inspect_html(steps, 0, 0, names, position=position))
+    worked.html(_worked(layer=layer, position=position, _source=source, _weights=weights, _bias=bias,
+                        _geometry=geometry, names=names))
     extent = max(PATCH, *span)
     if extent > MAX_PATCH:
         st.caption(f"The window spans {extent} pixels, more than Step by step's largest patch ({MAX_PATCH}).")

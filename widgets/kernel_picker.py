@@ -140,6 +140,13 @@ def kernel_picker(scope: Scope, bank: bool = True) -> KernelChoice | None:
     return KernelChoice(tuple(kernels), tuple(names), float(scope.value("bias")))
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _described(values: bytes, shape: tuple[int, int]) -> tuple[str, str]:
+    """The grid and the description of the float64 kernel `values`: the same few kernels come back all lesson."""
+    kernel = np.frombuffer(values, np.float64).reshape(shape)
+    return kernel_html(kernel), describe_kernel(kernel)
+
+
 def _adjust(scope: Scope, name: str, kernel: np.ndarray) -> np.ndarray:
     """Normalise and flip on request, show the kernel, and offer its values for editing."""
     cancels = sums_to_zero(kernel)
@@ -153,9 +160,9 @@ def _adjust(scope: Scope, name: str, kernel: np.ndarray) -> np.ndarray:
         kernel = normalize_kernel(kernel)
     if scope.value("flip"):
         kernel = flip_kernel(kernel)
-    st.html(kernel_html(kernel))
-    st.caption(describe_kernel(kernel) + (" Normalising is off: it sums to 0." if cancels and
-                                          scope.value("normalise") else ""))
+    grid, description = _described(values=np.ascontiguousarray(kernel, np.float64).tobytes(), shape=kernel.shape)
+    st.html(grid)
+    st.caption(description + (" Normalising is off: it sums to 0." if cancels and scope.value("normalise") else ""))
     if name != "custom":
         st.button("Edit these values", key=scope.key("edit"), on_click=_edit, args=(scope, encode_weights(kernel)))
     return kernel
