@@ -2,12 +2,14 @@
 
 Every cache is keyed on the image's key (its source's digest and working size) and a digest
 of the settings (kernels as bytes, the layer's Geometry, …), never on big arrays, and sized by
-what an entry holds. The digest is made once a run (:func:`layer_key`, 14 µs): Streamlit's own
-hashing of the settings took 0.67 ms, and every cache of the result hashed them again.
-Cached functions are called with keywords: Streamlit reads a function's signature anew for
-each positional argument it hashes. Up to SMALL_IMAGE pixels a layer keeps about 1 MB a map and the channels 1–3 MB,
-so a class's worth are kept; at working size 2048 a map is 16 MB (and its input 16 MB), so two
-results are kept and the channels are made anew each run.
+what an entry holds. Up to SMALL_IMAGE pixels a layer keeps about 1 MB a map and the channels
+1–3 MB, so a class's worth are kept; at working size 2048 a map is 16 MB (and its input 16 MB),
+so two results are kept and the channels are made anew each run.
+
+The digest is made once a run (:func:`layer_key`, 14 µs) and names the result in every cache
+of it: Streamlit's own hashing of the settings took 0.67 ms, once per cache. Cached functions
+are called with keywords: Streamlit reads a function's signature anew for each positional
+argument it hashes.
 """
 
 from __future__ import annotations
