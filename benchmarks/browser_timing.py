@@ -19,9 +19,9 @@ target:
    map still coloured and encoded each time); on Step by step, stride the same way.
 
 Rendered: Streamlit's status widget and skeletons gone, and on the Playground two JPEG `image`s in
-`.js-plotly-plot` (input and feature map); on Step by step the animation's Plotly slider label
-"Step 1 of N"; on Shape arithmetic the "Output:" heading, KaTeX and a Plotly `.main-svg`. Changed:
-the map's data URI, or that label, differs from before.
+`.js-plotly-plot` (input and feature map); on Step by step the animation's heading "Step 1 of N"
+and its slider; on Shape arithmetic the "Output:" heading, KaTeX and a Plotly `.main-svg`. Changed:
+the map's data URI, or that heading, differs from before.
 
 Times are the page's performance.now(), checked once per animation frame (±16 ms), split by the
 websocket messages (`WebSocket` is wrapped): boot, to the first message sent (document, JS bundle,
@@ -56,10 +56,14 @@ NO_PROXY = urllib.request.ProxyHandler({})   # loopback only, whatever the envir
 IDLE = "!document.querySelector('[data-testid=stStatusWidget], [data-testid=stSkeleton]')"
 JPEGS = ("[...document.querySelectorAll('.js-plotly-plot image')].map(i => i.getAttribute('href') || '')"
          ".filter(h => h.startsWith('data:image/jpeg'))")
-LABEL = "document.querySelector('[data-testid=stPlotlyChart] .slider-label')?.textContent"
+# The first line of the animation's heading ("Step 1 of 9 · output (0, 0)"), or undefined.
+LABEL = ("[...document.querySelectorAll('[data-testid=stPlotlyChart] .textpoint text')]"
+         ".map(t => (t.querySelector('tspan.line') || t).textContent).find(l => l.startsWith('Step '))")
 SHAPES = ("[...document.querySelectorAll('h2')].some(h => h.textContent.startsWith('Output:'))"
           " && document.querySelector('.katex') && document.querySelector('.js-plotly-plot .main-svg')")
-FIGURES = {"/": f"{JPEGS}.length >= 2", "/step_by_step": f"{LABEL}?.startsWith('Step 1 of')", "/shapes": SHAPES}
+SLIDER = "document.querySelector('[data-testid=stPlotlyChart] .slider-container rect')"
+FIGURES = {"/": f"{JPEGS}.length >= 2", "/step_by_step": f"{LABEL}?.startsWith('Step 1 of') && {SLIDER}",
+           "/shapes": SHAPES}
 LINKS = {"/step_by_step": "Step by step", "/shapes": "Shape arithmetic"}
 FLOOR = """import numpy as np, plotly.graph_objects as go, streamlit as st
 st.plotly_chart(go.Figure(go.Heatmap(z=np.arange(25).reshape(5, 5))))

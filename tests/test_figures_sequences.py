@@ -155,7 +155,9 @@ def test_every_step_has_a_frame_with_its_arithmetic_and_products():
     assert list(fig.frames[0].data[1].text) == ["0", "0", "−3"]                      # padding reads 0
     buttons = fig.layout.updatemenus[0].buttons                                # what widgets.stepper runs
     assert [b.label for b in buttons] == ["▶ Play", "❚❚ Pause", "↺ Restart"]
-    assert [s.label for s in fig.layout.sliders[0].steps] == ["1", "2", "3", "4"]
+    slider = fig.layout.sliders[0]                                             # one step a frame, unlabelled:
+    assert [list(s.args[0]) for s in slider.steps] == [["0"], ["1"], ["2"], ["3"]]    # the heading says the step
+    assert {s.label for s in slider.steps} == {""} and not slider.currentvalue.visible
 
 
 def test_the_kernel_moves_by_the_stride_and_the_output_box_by_one():

@@ -62,10 +62,12 @@ const run = (gd, method, args) => {
 
 export default function ({ parentElement, data, setTriggerValue }) {
   const figure = () => document.querySelector(`.st-key-${data.chart} .js-plotly-plot`);
-  const onSlider = (gd) => {              // the step a chart's slider shows, or null before it is drawn
-    const label = gd.querySelector(".slider-container .slider-label");
-    const match = label && /(\\d+)/.exec(label.textContent);
-    return match ? Number(match[1]) : null;
+  // A slider step animates to one frame, named for its step less one.
+  const indexOf = (slider, step) => slider.steps.findIndex((k) => k.args[0][0] === String(step - 1));
+  const onSlider = (gd) => {              // the step a chart's slider is on, or null before it is drawn
+    const slider = gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders[0];
+    const on = slider && gd.querySelector(".slider-container") && slider.steps[slider.active];
+    return on ? Number(on.args[0][0]) + 1 : null;
   };
   const shown = () => {                   // the step the figure shows, else the page's
     const gd = figure();
@@ -88,7 +90,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
   const go = (step) => {                   // show `step` at once, and tell the page
     const gd = figure();
     step = Math.min(Math.max(step, 1), data.steps);
-    const framed = gd && gd.layout.sliders && gd.layout.sliders[0].steps.some((k) => k.label === String(step));
+    const framed = gd && gd.layout.sliders && indexOf(gd.layout.sliders[0], step) >= 0;
     if (window.Plotly && framed) run(gd, "animate", [[String(step - 1)], STILL]);
     playing(false);
     tell(step);
@@ -169,7 +171,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
     // The latest step either side knows: a chart that replaces one the stepper has just moved can
     // arrive before this function runs again with the page's new step.
     const step = state.told;
-    if (now !== step && slider.steps.some((k) => k.label === String(step))) {
+    if (now !== step && indexOf(slider, step) >= 0) {
       gd.convvizArriving = step;
       run(gd, "animate", [[String(step - 1)], STILL]);
     }
@@ -177,7 +179,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
   const arrived = (gd) => {                // at rest on the page's step: the slider must say so too
     const step = gd.convvizArriving;
     gd.convvizArriving = undefined;
-    if (onSlider(gd) !== step) run(gd, "relayout", [{ "sliders[0].active": step - 1 }]);
+    if (onSlider(gd) !== step) run(gd, "relayout", [{ "sliders[0].active": indexOf(gd.layout.sliders[0], step) }]);
   };
   state.bound = state.bound || new WeakSet();
   const bind = () => {                    // for a moment, the chart being replaced and its successor are both here

@@ -22,6 +22,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "tests" / "output" / "screenshots"
 CHART_SELECTOR = "[data-testid='stPlotlyChart']"
+# "Step k of n", as the first line of the heading in the animation `chart` selects says, or null.
+STEP_SHOWN = """(chart) => {
+  for (const text of document.querySelectorAll(`${chart} .textpoint text`)) {
+    const line = (text.querySelector("tspan.line") || text).textContent;
+    if (line.startsWith("Step ")) return line.split(" · ")[0];
+  }
+  return null;
+}"""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -101,6 +109,17 @@ def wait_for_app(pg, timeout: float = 60_000) -> None:
         timeout=timeout,
     )
     pg.wait_for_timeout(500)
+
+
+def step_shown(pg, chart: str) -> str | None:
+    """What the animation `chart` selects says it shows: "Step 5 of 9"."""
+    return pg.evaluate(STEP_SHOWN, chart)
+
+
+def wait_step(pg, chart: str, text: str, timeout: float = 5_000) -> None:
+    """Wait until the animation `chart` selects says `text` ("Step 5 of 9"), looking on every animation
+    frame: a step of play lasts only 600 ms, which polling that backs off to once a second can miss."""
+    pg.wait_for_function(f"([c, t]) => ({STEP_SHOWN})(c) === t", arg=[chart, text], polling="raf", timeout=timeout)
 
 
 def slider_input(pg, label: str):

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import CHART_SELECTOR, assert_no_exception, playwright_api, screenshot, wait_for_app
+from conftest import (
+    CHART_SELECTOR, STEP_SHOWN, assert_no_exception, playwright_api, screenshot, wait_for_app, wait_step,
+)
 
 expect = playwright_api.expect
 
@@ -18,7 +20,6 @@ PAGES = {"playground": "/", "step-by-step": "/step_by_step", "shapes": "/shapes"
 SLIDE = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}
 STEP_CHART = f"{CHART_SELECTOR}:has(.slider-container)"
-SLIDER_LABEL = f"{STEP_CHART} .slider-container text.slider-label"
 STEP_BOX = "input[aria-label='Step (of 9)']"
 
 
@@ -130,11 +131,9 @@ def test_the_keyboard_drives_the_walkthrough(context_for, app_url):
     page.goto(f"{app_url}/step_by_step?present=1")
     wait_for_app(page)
     page.locator(STEP_CHART).wait_for()
-    label = page.locator(SLIDER_LABEL).first
-
     for key, step in (("ArrowRight", 2), ("End", 9), ("ArrowLeft", 8), ("Home", 1)):
         page.keyboard.press(key)
-        expect(label).to_have_text(f"Step {step} of 9")         # at once, in the browser
+        wait_step(page, STEP_CHART, f"Step {step} of 9")        # at once, in the browser
         expect(page.locator(STEP_BOX)).to_have_value(str(step))  # and the page hears it
 
     page.keyboard.press("+")                                    # normal → fast
@@ -142,7 +141,7 @@ def test_the_keyboard_drives_the_walkthrough(context_for, app_url):
     wait_for_app(page)
     page.keyboard.press(" ")                                    # play …
     expect(page.get_by_role("button", name="❚❚ Pause")).to_be_visible()
-    page.wait_for_function("(s) => document.querySelector(s)?.textContent !== 'Step 1 of 9'", arg=SLIDER_LABEL)
+    page.wait_for_function(f"(c) => ({STEP_SHOWN})(c) !== 'Step 1 of 9'", arg=STEP_CHART, polling="raf")
     page.keyboard.press(" ")                                    # … and pause
     expect(page.get_by_role("button", name="▶ Play")).to_be_visible()
     assert_no_exception(page)

@@ -13,12 +13,11 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from conftest import assert_no_exception, playwright_api, slider_input, wait_for_app
+from conftest import STEP_SHOWN, assert_no_exception, playwright_api, slider_input, step_shown, wait_for_app, wait_step
 
 expect = playwright_api.expect
 
 CHART = "[data-testid='stPlotlyChart']:has(.slider-container)"
-SLIDER_LABEL = f"{CHART} .slider-container text.slider-label"
 STEP_BOX = "input[aria-label='Step (of 9)']"
 
 
@@ -69,14 +68,12 @@ def _base_path_probe(app_url: str, page: str) -> Counter:
 
 
 def _shown(page) -> int:
-    return int(page.locator(SLIDER_LABEL).first.text_content().split()[1])
+    return int(step_shown(page, CHART).split()[1])
 
 
 def _shows(page, step: int) -> None:
-    """The figure shows `step`, seen on any animation frame: a step of play lasts only 600 ms, which
-    polling that backs off to once a second can miss."""
-    page.wait_for_function("([s, t]) => document.querySelector(s)?.textContent === t",
-                           arg=[SLIDER_LABEL, f"Step {step} of 9"], polling="raf", timeout=15_000)
+    """The figure shows `step`."""
+    wait_step(page, CHART, f"Step {step} of 9", timeout=15_000)
 
 
 def _page_follows(page, step: int) -> None:
@@ -118,14 +115,14 @@ def _play_pause_restart_and_step(page) -> None:
     expect(page.locator(STEP_BOX)).to_have_value(str(stopped))  # the page is not told while it plays
 
     # The step shown when the click lands (a click under load can land a step or two after it was asked for).
-    page.evaluate("""(s) => document.addEventListener("click", () => {
-        window.shownAtClick = Number(document.querySelector(s).textContent.split(" ")[1]); },
-      { capture: true, once: true })""", SLIDER_LABEL)
+    page.evaluate(f"""(c) => document.addEventListener("click", () => {{
+        window.shownAtClick = Number(({STEP_SHOWN})(c).split(" ")[1]); }},
+      {{ capture: true, once: true }})""", CHART)
     page.get_by_role("button", name="Next ▶").click()           # interrupts Restart
     expect(page.get_by_role("button", name="▶ Play", exact=True)).to_be_visible()
     before = page.evaluate("window.shownAtClick")
-    page.wait_for_function("([s, n]) => Number(document.querySelector(s)?.textContent.split(' ')[1]) > n",
-                           arg=[SLIDER_LABEL, before], polling="raf", timeout=15_000)
+    page.wait_for_function(f"([c, n]) => Number(({STEP_SHOWN})(c)?.split(' ')[1]) > n",
+                           arg=[CHART, before], polling="raf", timeout=15_000)
     step = _shown(page)
     assert step == before + 1                                   # one past where it was when clicked
     _page_follows(page, step)                                   # (told, unless it already knew that step)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CHART_SELECTOR, assert_no_exception, playwright_api, screenshot, wait_for_app
+from conftest import CHART_SELECTOR, assert_no_exception, playwright_api, screenshot, wait_for_app, wait_step
 
 expect = playwright_api.expect
 
-SLIDER_LABEL = f"{CHART_SELECTOR}:has(.slider-container) .slider-container text.slider-label"
+WALK = f"{CHART_SELECTOR}:has(.slider-container)"
 SCREENS = {"laptop": (1280, 720), "phone": (390, 844)}
 
 
@@ -35,10 +35,9 @@ def test_next_steps_the_walkthrough_and_every_section_draws(view, app_url):
     page, name = view
     page.goto(f"{app_url}/sequences?section=walk")
     _settled(page)
-    label = page.locator(SLIDER_LABEL).first
-    expect(label).to_have_text("Step 1 of 8")
+    wait_step(page, WALK, "Step 1 of 8")
     page.get_by_role("button", name="Next ▶").click()
-    expect(label).to_have_text("Step 2 of 8")
+    wait_step(page, WALK, "Step 2 of 8")
     page.wait_for_function("() => document.querySelector('input[aria-label=\"Step (of 8)\"]')?.value === '2'",
                            timeout=15_000)            # the page heard it: the step box and the link follow
     page.wait_for_function("() => location.search.includes('step=2')", timeout=15_000)  # at the run's end

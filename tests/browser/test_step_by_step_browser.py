@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from conftest import assert_no_exception, playwright_api, screenshot, wait_for_app
+from conftest import STEP_SHOWN, assert_no_exception, playwright_api, screenshot, step_shown, wait_for_app, wait_step
 from PIL import Image
 
 expect = playwright_api.expect
 
 CHART = "[data-testid='stPlotlyChart']:has(.slider-container)"
-SLIDER_LABEL = f"{CHART} .slider-container text.slider-label"
 
 
 def _open(page, app_url: str, query: str = "") -> None:
@@ -31,19 +30,17 @@ def _halves(page) -> tuple[np.ndarray, np.ndarray]:
 
 def test_play_moves_the_window_and_fills_the_output(page, app_url):
     _open(page, app_url)
-    assert page.locator(SLIDER_LABEL).first.text_content() == "Step 1 of 9"
+    assert step_shown(page, CHART) == "Step 1 of 9"
     screenshot(page, "step-by-step-start")
     before = _halves(page)
 
     page.get_by_text("▶ Play", exact=True).click()
-    page.wait_for_function(
-        "(s) => ['Step 5 of 9', 'Step 6 of 9'].includes(document.querySelector(s)?.textContent)",
-        arg=SLIDER_LABEL, timeout=15_000,
-    )
+    page.wait_for_function(f"(c) => ['Step 5 of 9', 'Step 6 of 9'].includes(({STEP_SHOWN})(c))", arg=CHART,
+                           polling="raf", timeout=15_000)
     assert page.get_by_label("Step (of 9)").input_value() == "1"  # playing needs no server round trip
     page.get_by_text("❚❚ Pause", exact=True).click()
     page.wait_for_timeout(300)
-    label = page.locator(SLIDER_LABEL).first.text_content()
+    label = step_shown(page, CHART)
     _step_box_follows(page, int(label.split()[1]))     # the page is told, and redraws the figure at that step
     wait_for_app(page)
     page.locator(CHART).wait_for()
@@ -63,22 +60,21 @@ def _step_box_follows(page, step: int) -> None:
 def test_back_and_next_step_from_where_play_stopped(page, app_url):
     _open(page, app_url)
     page.get_by_text("▶ Play", exact=True).click()
-    page.wait_for_function("(s) => document.querySelector(s)?.textContent === 'Step 4 of 9'", arg=SLIDER_LABEL,
-                           timeout=15_000)
+    wait_step(page, CHART, "Step 4 of 9", timeout=15_000)
     page.get_by_text("❚❚ Pause", exact=True).click()
-    stopped = int(page.locator(SLIDER_LABEL).first.text_content().split()[1])
+    stopped = int(step_shown(page, CHART).split()[1])
     _step_box_follows(page, stopped)                  # the page heard where the figure stopped
     page.wait_for_function("(q) => location.search.includes(q)", arg=f"step={stopped}", timeout=15_000)
 
     page.get_by_role("button", name="Next ▶").click()
-    expect(page.locator(SLIDER_LABEL).first).to_have_text(f"Step {stopped + 1} of 9")
+    wait_step(page, CHART, f"Step {stopped + 1} of 9")
     _step_box_follows(page, stopped + 1)
     page.get_by_role("button", name="◀ Back").click()
     page.get_by_role("button", name="◀ Back").click()
-    expect(page.locator(SLIDER_LABEL).first).to_have_text(f"Step {stopped - 1} of 9")
+    wait_step(page, CHART, f"Step {stopped - 1} of 9")
     _step_box_follows(page, stopped - 1)
     wait_for_app(page)
-    expect(page.locator(SLIDER_LABEL).first).to_have_text(f"Step {stopped - 1} of 9")   # and stays there
+    wait_step(page, CHART, f"Step {stopped - 1} of 9")   # and stays there
     assert_no_exception(page)
     screenshot(page, "step-by-step-back-next")
 
@@ -89,8 +85,7 @@ def test_clicking_an_output_cell_jumps_to_its_step(page, app_url):
     assert targets.count() == 9
     box = targets.nth(7).bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function("(s) => document.querySelector(s)?.textContent === 'Step 8 of 9'", arg=SLIDER_LABEL,
-                           timeout=15_000)
+    wait_step(page, CHART, "Step 8 of 9", timeout=15_000)
     expect(page.get_by_label("Step (of 9)")).to_have_value("8")
     page.wait_for_function("() => location.search.includes('step=8')", timeout=15_000)
     screenshot(page, "step-by-step-clicked")
@@ -116,14 +111,14 @@ def test_downloads_are_an_animated_gif_and_a_png(page, app_url, tmp_path):
 def test_a_link_and_the_step_box_move_the_one_figure_to_their_step(page, app_url):
     """The figure is built once per setting and opens on step 1; the page's step is shown on it."""
     _open(page, app_url, "?step=5")
-    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 5 of 9", timeout=20_000)
+    wait_step(page, CHART, "Step 5 of 9", timeout=20_000)
     page.wait_for_timeout(1000)                    # coming to rest there does not send the page back
-    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 5 of 9")
+    wait_step(page, CHART, "Step 5 of 9")
     assert "step=5" in page.url
     box = page.get_by_label("Step (of 9)")
     box.fill("8")
     box.press("Enter")
-    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 8 of 9", timeout=20_000)
+    wait_step(page, CHART, "Step 8 of 9", timeout=20_000)
     assert_no_exception(page)
 
 
@@ -150,10 +145,10 @@ _SHOWS_FRAME = """(n) => {
 def test_a_redraw_that_reopens_the_figure_goes_back_to_the_pages_step(page, app_url):
     """Cells and slider return to the page's step after a redraw; the page is not told another step."""
     _open(page, app_url, "?step=5")
-    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 5 of 9", timeout=20_000)
+    wait_step(page, CHART, "Step 5 of 9", timeout=20_000)
     assert page.evaluate(_SHOWS_FRAME, 4)
     page.evaluate(_REDRAW_AS_OPENED)
-    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 5 of 9", timeout=10_000)
+    wait_step(page, CHART, "Step 5 of 9", timeout=10_000)
     page.wait_for_timeout(1000)                    # at rest there, and the page still on step 5
     assert page.evaluate(_SHOWS_FRAME, 4)
     expect(page.get_by_label("Step (of 9)")).to_have_value("5")
@@ -164,16 +159,16 @@ def test_a_redraw_that_reopens_the_figure_goes_back_to_the_pages_step(page, app_
 def test_next_past_the_steps_one_figure_carries_builds_the_next_stretch(page, app_url):
     """A 32-pixel patch has 900 steps; a figure carries 300 of them, and Next goes on past its last."""
     _open(page, app_url, "?grid=image+patch&image=Cat&patch=32")
-    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 1 of 900", timeout=20_000)
+    wait_step(page, CHART, "Step 1 of 900", timeout=20_000)
     box = page.get_by_label("Step (of 900)")
     box.fill("300")
     box.press("Enter")
-    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 300 of 900", timeout=20_000)
+    wait_step(page, CHART, "Step 300 of 900", timeout=20_000)
     wait_for_app(page)
     page.get_by_role("button", name="Next ▶").click()
-    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 301 of 900", timeout=30_000)
+    wait_step(page, CHART, "Step 301 of 900", timeout=30_000)
     expect(box).to_have_value("301", timeout=15_000)
     wait_for_app(page)
     page.get_by_role("button", name="Next ▶").click()
-    expect(page.locator(SLIDER_LABEL).first).to_have_text("Step 302 of 900", timeout=20_000)
+    wait_step(page, CHART, "Step 302 of 900", timeout=20_000)
     assert_no_exception(page)

@@ -3,12 +3,12 @@ and the 3-D walkthrough below steps, plays and jumps to a clicked output on its 
 
 from __future__ import annotations
 
-from conftest import assert_no_exception, playwright_api, screenshot, wait_for_app
+from conftest import assert_no_exception, playwright_api, screenshot, wait_for_app, wait_step
 
 expect = playwright_api.expect
 
 CLIP, WALK = ".st-key-volumes-page-chart", ".st-key-volumes-page-window_chart"
-LABEL = " .slider-container text.slider-label"
+LABEL = " .slider-container text.slider-label"   # the clip's slider says its frame; the walk's heading its step
 
 
 def test_the_output_frames_play_and_step(page, app_url):
@@ -35,14 +35,14 @@ def test_the_output_frames_play_and_step(page, app_url):
 def test_the_3d_walkthrough_steps_with_its_own_controls_and_keys(page, app_url):
     page.goto(f"{app_url}/volumes")
     wait_for_app(page)
-    walk, clip = page.locator(WALK + LABEL).first, page.locator(CLIP + LABEL).first
-    expect(walk).to_have_text("Step 1 of 27", timeout=60_000)
+    clip = page.locator(CLIP + LABEL).first
+    wait_step(page, WALK, "Step 1 of 27", timeout=60_000)
     page.locator(WALK).scroll_into_view_if_needed()
     page.locator(".st-key-volumes-page-stepper-window").get_by_role("button", name="Next ▶", exact=True).click()
-    expect(walk).to_have_text("Step 2 of 27")
+    wait_step(page, WALK, "Step 2 of 27")
     page.mouse.click(5, 300)
     page.keyboard.press("ArrowRight")
-    expect(walk).to_have_text("Step 3 of 27")
+    wait_step(page, WALK, "Step 3 of 27")
     expect(clip).to_have_text("Output frame 1 of 16")            # the clip above stays where it was
     expect(page.get_by_label("Output (of 27)")).to_have_value("3")
     page.wait_for_function("() => location.search.includes('window=3')", timeout=15_000)
