@@ -145,15 +145,18 @@ def test_a_large_image_across_block_boundaries(settings, small_blocks, monkeypat
     np.testing.assert_allclose(conv2d(x, w, **settings), ref.correlate(x[None], w, **settings)[0], rtol=1e-10)
 
 
-@pytest.mark.parametrize("c_in, c_out", [(1, 1), (3, 1), (4, 2), (3, 8)])  # (3, 1), (4, 2) share rows
+@pytest.mark.parametrize("first_axis", [dict(stride=1, dilation=1), dict(stride=1, dilation=2),
+                                        dict(stride=2, dilation=3), dict(stride=5, dilation=1)])  # the last: unshared
+@pytest.mark.parametrize("c_out", [2, 6])  # one or three outputs per group
 @pytest.mark.parametrize("mode", ["zeros", "reflect", "circular"])
 @pytest.mark.parametrize("cols_bytes, slab_bytes", [(1, 1), (60_000, 20_000), (1 << 20, 4 << 20)])
-def test_first_axis_taps_summed_before_or_after_the_multiply_agree(c_in, c_out, mode, cols_bytes, slab_bytes,
-                                                                   monkeypatch):
+def test_shared_first_axis_rows_in_every_block_size_agree(first_axis, c_out, mode, cols_bytes, slab_bytes,
+                                                          monkeypatch):
     monkeypatch.setattr(convviz.correlate, "COLS_BYTES", cols_bytes)
     monkeypatch.setattr(convviz.correlate, "SLAB_BYTES", slab_bytes)
-    x, w = random_array(0, (2, c_in, 150, 17)), random_array(1, (c_out, c_in, 5, 3))
-    settings = dict(padding=(4, 2), dilation=(2, 1), padding_mode=mode)
+    x, w = random_array(0, (2, 4, 150, 17)), random_array(1, (c_out, 2, 5, 3))
+    settings = dict(stride=(first_axis["stride"], 1), padding=(4, 2), dilation=(first_axis["dilation"], 1),
+                    groups=2, padding_mode=mode)
     np.testing.assert_allclose(conv2d(x, w, **settings), ref.correlate(x, w, **settings), rtol=1e-10, atol=1e-12)
 
 
