@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from convviz.figures.animation import SPEEDS, animation_figure, legible_fit
+from convviz.figures.animation import PAGE_WIDTH, SPEEDS, animation_figure, legible_fit
 from convviz.walkthrough.conv import conv_scene_for
 from convviz.figures.animation_frames import MAX_FRAMES, frame_anchor, frame_range
 from convviz.walkthrough.pool import pool_scene_for
@@ -33,7 +33,7 @@ STATE = PageState(
           "speed": Setting("normal", choices=tuple(SPEEDS))})
 PAGE, PRESENT = STATE.scope("page"), STATE.scope("present")
 CHART = PAGE.key("chart")
-SIZES = {False: (960, None, True), True: (1240, 560, False)}  # the figure in the page, and on a 1280×720 slide
+SIZES = {False: (PAGE_WIDTH, None, True), True: (1240, 560, False)}  # the figure in the page, and on a 1280×720 slide
 
 
 @st.cache_resource(max_entries=24, show_spinner="Laying out the steps…")

@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from convviz.figures.animation import SPEEDS
+from convviz.figures.animation import PAGE_WIDTH, SPEEDS
 from convviz.figures.animation_frames import frame_anchor, frame_range
 from convviz.figures.walk1d import walk_figure
 from convviz.gif import MAX_GIF_STEPS, animated_gif
@@ -31,7 +31,7 @@ from widgets.url_state import Scope, Setting
 
 INPUTS = {"numbers": "Numbers you type", "sentence": "The sentence (Text)", "signal": "The synthetic signal"}
 MAX_NUMBERS, MAX_KERNEL, SIGNAL_OUTPUTS = 40, 9, 12
-SIZES = {False: (960, None), True: (1240, 520)}   # in the page, and on a 1280×720 slide
+SIZES = {False: (PAGE_WIDTH, None), True: (1240, 520)}   # in the page, and on a 1280×720 slide
 
 
 def _numbers(most: int) -> Callable[[str], None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from convviz.figures.animation import SPEEDS, animation_figure
+from convviz.figures.animation import PAGE_WIDTH, SPEEDS, animation_figure
 from convviz.figures.animation_frames import MAX_FRAMES
 from convviz.gif import animated_gif
 from convviz.walkthrough import Scene, conv3d_scene
@@ -19,7 +19,7 @@ from widgets.url_state import Scope
 
 TINY = np.random.default_rng(3).integers(0, 10, (4, 5, 5)).astype(float)   # the 4×5×5 walkthrough grid
 TINY_KERNEL = np.stack([-np.array([[1.0, 0, -1]] * 3), np.array([[1.0, 0, -1]] * 3)])   # 2×3×3: now minus before
-SIZES = {False: (960, None, True), True: (1240, 600, False)}  # in the page, and on a 1280×720 slide
+SIZES = {False: (PAGE_WIDTH, None, True), True: (1240, 600, False)}  # in the page, and on a 1280×720 slide
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)

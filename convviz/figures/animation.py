@@ -38,6 +38,9 @@ from .style import (
 )
 
 SPEEDS = {"slow": 1200, "normal": 600, "fast": 250}  #: milliseconds per step
+# About how wide Streamlit draws a figure in a 1280-pixel window with the sidebar open (791 px):
+# a wider window stretches it, a figure made wider is squeezed into it and its numbers run together.
+PAGE_WIDTH = 790
 _STILL = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
 _LINE_PX, _FORMULA_PX, _TOP_PX, _BOTTOM_PX = 27, 23, 48, 64
 _LARGEST_CELL_PX = 80
@@ -48,7 +51,7 @@ def _words_px(scene: Scene, shown: range) -> int:
     return max(len(scene.steps[k].lines) for k in shown) * _LINE_PX + len(scene.formula) * _FORMULA_PX + 30
 
 
-def legible_fit(scene: Scene, width: int = 960, height: int | None = None, titled: bool = True
+def legible_fit(scene: Scene, width: int = PAGE_WIDTH, height: int | None = None, titled: bool = True
                 ) -> tuple[int, int] | None:
     """The largest board, in cells, on which :func:`animation_figure` writes every number of
     `scene` at :data:`SMALLEST_TEXT_PX` or more; ``None`` when the whole scene already fits.
@@ -118,7 +121,7 @@ def play_controls(shown: range, step: int, steps: int, duration: int, prefix: st
 
 
 def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal"],
-                     max_frames: int = MAX_FRAMES, width: int = 960, height: int | None = None,
+                     max_frames: int = MAX_FRAMES, width: int = PAGE_WIDTH, height: int | None = None,
                      titled: bool = True) -> go.Figure:
     """The scene as a Plotly figure showing `step`, with one frame per step to play.
 

@@ -31,7 +31,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..walkthrough.strip import StripScene
-from .animation import SPEEDS, play_controls
+from .animation import PAGE_WIDTH, SPEEDS, play_controls
 from .animation_frames import MAX_FRAMES, cell_rects, frame_range, outline
 from .animation_grids import text_px
 from .style import (
@@ -147,8 +147,8 @@ def _top_ticks(scene: StripScene, cell_px: float) -> list[tuple[int, str]]:
 
 
 def walk_figure(
-    scene: StripScene, step: int = 0, duration: int = SPEEDS["normal"], width: int = 960, height: int | None = None,
-    max_frames: int = MAX_FRAMES,
+    scene: StripScene, step: int = 0, duration: int = SPEEDS["normal"], width: int = PAGE_WIDTH,
+    height: int | None = None, max_frames: int = MAX_FRAMES,
 ) -> go.Figure:
     """The walkthrough `scene` (from :func:`~convviz.walkthrough.strip.conv1d_scene`), showing `step`
     (counted from 0).
