@@ -63,7 +63,7 @@ def legible_fit(scene: Scene, width: int = PAGE_WIDTH, height: int | None = None
     >>> legible_fit(conv_scene(np.zeros((5, 5)), np.ones((3, 3)))) is None
     True
     >>> legible_fit(conv_scene(np.full((32, 32), 0.5), np.ones((3, 3))), 1240, 560, titled=False)
-    (11, 39)
+    (13, 39)
     """
     longest = max(max((len(t) for t in np.ravel(g.labels)), default=1) for g in scene.grids)
     cell = min(_LARGEST_CELL_PX, max(SMALLEST_TEXT_PX * 0.6 * longest / 0.92, SMALLEST_TEXT_PX / 0.6) + 0.5)

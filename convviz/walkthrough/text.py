@@ -19,7 +19,7 @@ import numpy as np
 from ..formulas import Worked
 
 DIGITS = 3          # decimals shown for non-integers below 10, in cells and in the arithmetic
-LINE_LIMIT = 72     # characters of arithmetic per line that fit the figure (at PAGE_WIDTH, 790 px) and the GIF
+LINE_LIMIT = 76     # characters of arithmetic per line that fit the figure (at PAGE_WIDTH, 790 px) and the GIF
 
 
 
