@@ -5,8 +5,8 @@
 #
 # Students open http://<this machine's address>:PORT. One Streamlit process runs one script at a
 # time per core at best (Python's GIL), so a process per core is what a class needs: measured with
-# benchmarks/load.py, 30 students on 2 cores got about twice the reruns per second from 2 processes
-# as from 1. nginx (Debian: apt-get install nginx) keeps each browser on one process; see
+# benchmarks/load.py on 2 cores, 90 students waited p95 4.95 s (17 reruns a second) on 1 process and
+# 0.77 s (24 a second) on 2; one process keeps p95 under a second for about 50. nginx (Debian: apt-get install nginx) keeps each browser on one process; see
 # deploy/nginx.conf for why and how. Ctrl-C stops everything.
 set -euo pipefail
 
