@@ -119,6 +119,17 @@ def test_beyond_the_frame_limit_only_steps_around_the_current_one_get_frames():
     assert any("frames for steps 19–28 of 36" in a.text for a in fig.layout.annotations)
 
 
+@pytest.mark.parametrize("titled", [True, False])
+def test_the_note_on_which_steps_have_frames_has_room_above_the_board(titled):
+    """A slide (untitled) keeps a thin top margin, but not so thin that this note is cut off."""
+    scene = conv_scene(np.zeros((8, 8)), np.ones((3, 3)))
+    fig = animation_figure(scene, max_frames=10, width=1240, height=560, titled=titled)
+    note, = (a for a in fig.layout.annotations if a.text.startswith("frames for steps"))
+    assert note.yref == "paper" and note.y == 1 and note.yanchor == "bottom"
+    assert fig.layout.margin.t >= note.font.size * 1.5 + 8
+    assert animation_figure(scene, width=1240, height=560, titled=False).layout.margin.t == 12   # every step framed
+
+
 @given(st.integers(1, 5000), st.integers(1, 1600), st.data())
 def test_a_figure_built_at_a_steps_anchor_frames_that_step(steps, max_frames, data):
     """The page builds the figure for `frame_anchor`: its frames must hold the step it is on, and every

@@ -46,29 +46,37 @@ _LINE_PX, _FORMULA_PX, _TOP_PX, _BOTTOM_PX = 27, 23, 48, 64
 _LARGEST_CELL_PX = 80
 
 
+def _top_px(steps: int, titled: bool, max_frames: int) -> int:
+    """Pixels above the board: the scene's title, or on a slide (untitled) only room for the
+    note that says which steps have frames, when not all of them do."""
+    return _TOP_PX if titled else 12 if steps <= max_frames else 30
+
+
 def _words_px(scene: Scene, shown: range) -> int:
     """Pixels the arithmetic and the formula take under the board."""
     return max(len(scene.steps[k].lines) for k in shown) * _LINE_PX + len(scene.formula) * _FORMULA_PX + 30
 
 
-def legible_fit(scene: Scene, width: int = PAGE_WIDTH, height: int | None = None, titled: bool = True
-                ) -> tuple[int, int] | None:
+def legible_fit(scene: Scene, width: int = PAGE_WIDTH, height: int | None = None, titled: bool = True,
+                max_frames: int = MAX_FRAMES) -> tuple[int, int] | None:
     """The largest board, in cells, on which :func:`animation_figure` writes every number of
     `scene` at :data:`SMALLEST_TEXT_PX` or more; ``None`` when the whole scene already fits.
 
     Pass it to the scene's builder as ``fit`` to show a neighbourhood of the window instead
     (the overview beside it takes :data:`~convviz.figures.animation_frames.OVERVIEW` columns more).
+    `max_frames` is the figure's: a slide with frames for only some steps keeps room for the
+    note that says which.
 
     >>> from convviz.walkthrough.conv import conv_scene
     >>> legible_fit(conv_scene(np.zeros((5, 5)), np.ones((3, 3)))) is None
     True
     >>> legible_fit(conv_scene(np.full((32, 32), 0.5), np.ones((3, 3))), 1240, 560, titled=False)
-    (13, 39)
+    (12, 39)
     """
     longest = max(max((len(t) for t in np.ravel(g.labels)), default=1) for g in scene.grids)
     cell = min(_LARGEST_CELL_PX, max(SMALLEST_TEXT_PX * 0.6 * longest / 0.92, SMALLEST_TEXT_PX / 0.6) + 0.5)
     budget = width / cell
-    rows = np.inf if height is None else (height - (_TOP_PX if titled else 12) - _BOTTOM_PX
+    rows = np.inf if height is None else (height - _top_px(len(scene.steps), titled, max_frames) - _BOTTOM_PX
                                           - _words_px(scene, range(len(scene.steps)))) / cell
     board_rows, board_cols = scene.board
     if board_cols <= budget and board_rows <= rows:
@@ -150,7 +158,7 @@ def animation_figure(scene: Scene, step: int = 0, duration: int = SPEEDS["normal
     step = min(max(step, 0), n - 1)
     rows, cols = extent(scene)
     shown = frame_range(n, step, max_frames)
-    words_px, top_px = _words_px(scene, shown), _TOP_PX if titled else 12
+    words_px, top_px = _words_px(scene, shown), _top_px(n, titled, max_frames)
     cell_px = width / cols
     if height is not None:   # unless that would make the numbers too small: then the figure grows
         tall = (height - top_px - _BOTTOM_PX - words_px) / rows
