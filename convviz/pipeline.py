@@ -25,6 +25,7 @@ from .pooling import avg_pool2d, max_pool2d
 
 COLOURS = ("luminance", "each channel", "RGB kernel")
 POOLS = ("none", "max", "avg")
+FLOAT32_MAX = float(np.finfo(np.float32).max)   #: the largest kernel value a layer can hold
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ def feature_maps(
     Raises
     ------
     ValueError
-        An unknown activation or pooling, or a pooling the engine refuses (its message).
+        An unknown activation or pooling, a pooling the engine refuses (its message), or a
+        kernel value beyond :data:`FLOAT32_MAX`.
 
     Examples
     --------
@@ -108,6 +110,11 @@ def feature_maps(
     if pool not in POOLS:
         raise ValueError(f"pool must be one of {', '.join(POOLS)}, got {pool!r}")
     pooled = None if pool == "none" else pool_geometry(geometry.out, pool_size, pool_stride, kind=pool)
+    # Read as float64 first: the cast to float32 would turn 1e300 into inf unannounced.
+    worst = max(float(np.abs(np.asarray(k, dtype=np.float64)).max(initial=0.0)) for k in kernels)
+    if worst > FLOAT32_MAX:
+        raise ValueError(f"kernel values must lie within ±{FLOAT32_MAX:.4g}, the float32 range the layer computes "
+                         f"in (as PyTorch's layers do by default); got one of size {worst:.4g}")
     maps = []
     for kernel in kernels:
         k = np.asarray(kernel, dtype=np.float32)

@@ -277,3 +277,11 @@ def test_padding_by_half_an_oblong_kernel_keeps_the_stride_on_both_axes():
     assert at.slider(key="playground.layer.pad").value == 1 and at.slider(key="playground.layer.pad_2").value == 2
     assert at.slider(key="playground.layer.stride_2").value == 2
     assert "1×256×256" in next(m.value for m in at.markdown if "Shapes" in m.value)
+
+
+def test_a_kernel_value_beyond_float32_is_named_not_called_inf():
+    """1e300 is a finite number: the Playground, which computes in float32, said "found inf"."""
+    at = fine(open_page(PLAYGROUND, {"kernel": "custom", "weights": "1e300,0,0;0,0,0;0,0,0"}))
+    said = " ".join(i.value for i in at.info)
+    assert "float32" in said and "1e+300" in said and "inf" not in said
+    fine(open_page(PLAYGROUND, {"kernel": "custom", "weights": "1e38,0,0;0,1,0;0,0,0"}))   # within range: computed
