@@ -93,8 +93,8 @@ def feature_maps(
     Raises
     ------
     ValueError
-        An unknown activation or pooling, a pooling the engine refuses (its message), or a
-        kernel value beyond :data:`FLOAT32_MAX`.
+        An unknown activation or pooling, a pooling the engine refuses (its message), a
+        kernel value beyond :data:`FLOAT32_MAX`, or outputs beyond it.
 
     Examples
     --------
@@ -122,8 +122,12 @@ def feature_maps(
             weight, groups = np.repeat(k[None, None], x.shape[0], axis=0), x.shape[0]
         else:
             weight, groups = np.repeat(k[None, None], x.shape[0], axis=1), 1
-        out = conv2d(x, weight, np.full(weight.shape[0], bias, np.float32), geometry.stride, geometry.pads,
-                     geometry.dilation, groups, geometry.padding_mode)
+        with np.errstate(over="ignore", invalid="ignore"):   # an overflow is reported just below
+            out = conv2d(x, weight, np.full(weight.shape[0], bias, np.float32), geometry.stride, geometry.pads,
+                         geometry.dilation, groups, geometry.padding_mode)
+        if not np.isfinite(out).all():   # else the map reads inf where the inspector, in float64, has a number
+            raise ValueError(f"some outputs pass ±{FLOAT32_MAX:.4g}, the float32 range the layer computes in, "
+                             "and would read inf; make the kernel's values smaller")
         if ACTIVATIONS[activation] is not None:
             out = ACTIVATIONS[activation](out)
         if pooled is not None:

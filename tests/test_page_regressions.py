@@ -280,8 +280,14 @@ def test_padding_by_half_an_oblong_kernel_keeps_the_stride_on_both_axes():
 
 
 def test_a_kernel_value_beyond_float32_is_named_not_called_inf():
-    """1e300 is a finite number: the Playground, which computes in float32, said "found inf"."""
-    at = fine(open_page(PLAYGROUND, {"kernel": "custom", "weights": "1e300,0,0;0,0,0;0,0,0"}))
-    said = " ".join(i.value for i in at.info)
-    assert "float32" in said and "1e+300" in said and "inf" not in said
-    fine(open_page(PLAYGROUND, {"kernel": "custom", "weights": "1e38,0,0;0,1,0;0,0,0"}))   # within range: computed
+    """1e300 is a finite number: the Playground, which computes in float32, said "found inf"; and 1e38
+    made a map of inf beside an inspector (in float64) reading 1.8e+40."""
+    def said(weights: str) -> tuple[str, bool]:
+        at = fine(open_page(PLAYGROUND, {"kernel": "custom", "weights": weights}))
+        return " ".join(i.value for i in at.info), bool(at.get("plotly_chart"))
+
+    text, drawn = said("1e300,0,0;0,0,0;0,0,0")
+    assert "float32" in text and "1e+300" in text and "inf" not in text and not drawn
+    text, drawn = said("1e38,0,0;0,1,0;0,0,0")
+    assert "would read inf" in text and not drawn
+    assert said("1e30,0;0,1") == ("", True)
