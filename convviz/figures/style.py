@@ -44,11 +44,22 @@ def colour_lut(scale: str) -> np.ndarray:
     return np.round(np.array(colours) * (255 if max(max(c) for c in colours) <= 1 else 1)).astype(np.uint8)
 
 
+_HALF_LARGEST = float(np.finfo(np.float64).max) / 2
+
+
 def diverging_range(values: np.ndarray) -> tuple[float, float]:
-    """Symmetric colour range ``(−m, m)`` so that 0 is always the middle colour."""
+    """Symmetric colour range ``(−m, m)`` so that 0 is always the middle colour.
+
+    ``m`` is at most half the largest float, so that ``2m``, the span a colour scale divides
+    by, stays finite (Plotly draws no cell of a heatmap whose range is infinite); larger
+    values take the end colours.
+
+    >>> diverging_range([[1e308, -3.0]])
+    (-8.988465674311579e+307, 8.988465674311579e+307)
+    """
     finite = np.asarray(values, dtype=float)
     finite = finite[np.isfinite(finite)]
-    m = float(np.abs(finite).max()) if finite.size else 1.0
+    m = min(float(np.abs(finite).max()), _HALF_LARGEST) if finite.size else 1.0
     return (-m, m) if m > 0 else (-1.0, 1.0)
 
 
