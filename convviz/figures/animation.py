@@ -49,7 +49,9 @@ _LARGEST_CELL_PX = 80
 def _top_px(steps: int, titled: bool, max_frames: int) -> int:
     """Pixels above the board: the scene's title, or on a slide (untitled) only room for the
     note that says which steps have frames, when not all of them do."""
-    return _TOP_PX if titled else 12 if steps <= max_frames else 30
+    if titled:
+        return _TOP_PX
+    return 12 if steps <= max_frames else 30
 
 
 def _words_px(scene: Scene, shown: range) -> int:

@@ -28,9 +28,10 @@ _LUTS = {DIVERGING: colour_lut(DIVERGING), GREY_SCALE: colour_lut(GREY_SCALE)}
 
 def _colours(values: np.ndarray, scale: str, zrange: tuple[float, float]) -> np.ndarray:
     """Each value's cell colour as ``#rrggbb`` and its ink (dark or white) for contrast."""
-    lo, hi = zrange[0] / 2, zrange[1] / 2   # halves: hi − lo overflows for weights near ±1.8e308
-    span = hi - lo if hi > lo else 1.0
-    index = np.clip(np.nan_to_num((values / 2 - lo) / span) * 255, 0, 255).astype(int)
+    lo, hi = zrange
+    hi = hi if hi > lo else lo + 1.0
+    # Clipped first: values past the range take its end colours, and none overflows near ±1.8e308.
+    index = np.nan_to_num((np.clip(values, lo, hi) - lo) / (hi - lo) * 255).astype(int)
     rgb = _LUTS[scale][index]
     light = rgb @ np.array([0.299, 0.587, 0.114]) > 150
     fill = np.array([f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb.reshape(-1, 3)]).reshape(values.shape)
