@@ -7,6 +7,8 @@ The engine behind the convviz app. It never imports streamlit.
 (1, 5, 5)
 """
 
+from importlib import import_module
+
 from .activations import ACTIVATIONS, leaky_relu, relu, sigmoid, tanh
 from .arguments import effective_kernel_size, padding_per_side
 from .arithmetic import (
@@ -18,10 +20,8 @@ from .conv import (
     conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d,
     true_conv1d, true_conv2d, true_conv3d,
 )
-from .fft import FFT_PADDING_MODES, fft_conv2d, flip_kernel
 from .formulas import Worked
 from .geometry import Geometry, conv_geometry, pool_geometry
-from .matrix import MAX_DENSE_CELLS, conv_matrix, conv_matrix_dense, transpose_output_padding
 from .padding import pad, source_index
 from .pooling import (
     avg_pool1d, avg_pool2d, avg_pool3d, global_avg_pool, global_max_pool,
@@ -38,6 +38,19 @@ from .steps import (
 )
 from .steps_nd import ConvStepsND, PoolStepsND
 from .unfold import fold, unfold
+
+# The FFT and the convolution matrix need scipy, a third of a second to import: both load on first use,
+# so that a page without them (and the app's cold start) does not wait for it.
+_LAZY = {name: "fft" for name in ("FFT_PADDING_MODES", "fft_conv2d", "flip_kernel")} | {
+    name: "matrix" for name in ("MAX_DENSE_CELLS", "conv_matrix", "conv_matrix_dense", "transpose_output_padding")}
+
+
+def __getattr__(name: str) -> object:
+    """``convviz.fft_conv2d`` and the others in ``_LAZY``, imported when first asked for."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'convviz' has no attribute {name!r}")
+    return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+
 
 __all__ = [
     "ACTIVATIONS", "ConvSteps", "ConvStepsND", "ErrorStats", "FFT_PADDING_MODES", "Field",

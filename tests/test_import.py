@@ -26,3 +26,25 @@ def test_the_walkthrough_model_knows_no_renderer():
                   if isinstance(node, ast.ImportFrom)]
         assert not [n for n in names if n.split(".")[0] in ("plotly", "PIL") or "figures" in n or n == "..gif"], \
             (path.name, names)
+
+
+def test_scipy_loads_with_the_fft_or_the_matrix_and_not_before():
+    check = ("import convviz, sys; assert 'scipy' not in sys.modules, 'import convviz loaded scipy'; "
+             "from convviz import conv_matrix, fft_conv2d; from convviz.fft import fft_conv2d as f; "
+             "from convviz.matrix import conv_matrix as m; assert (f, m) == (fft_conv2d, conv_matrix); "
+             "assert 'scipy.fft' in sys.modules and 'scipy.sparse' in sys.modules; "
+             "assert set(convviz.__all__) <= set(dir(convviz)) | set(convviz._LAZY)")
+    root = Path(__file__).parents[1]
+    result = subprocess.run([sys.executable, "-c", check], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_cold_start_on_the_playground_imports_neither_pandas_nor_scipy():
+    """Together 0.66 s of the first run in a new server: left to the pages that use them."""
+    check = ("import sys; from streamlit.testing.v1 import AppTest; "
+             "at = AppTest.from_file('app.py', default_timeout=60).run(); assert not at.exception, at.exception; "
+             "assert at.title[0].value == 'Playground'; "
+             "late = sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'scipy'}); assert not late, late")
+    root = Path(__file__).parents[1]
+    result = subprocess.run([sys.executable, "-c", check], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
