@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 import numpy as np
 import pytest
 from apptest import open_page, open_page_alone
+from fuzz_inputs import plotly_array
 from streamlit.testing.v1 import AppTest
 
 from widgets.url_state import MEMORY
@@ -194,6 +195,10 @@ def test_kernel_weights_whose_sums_overflow_still_animate():
     # A colour range of ±1e308 spans ∞, and Plotly then drew the kernel's cells, numbers and all, blank.
     ranges = [(t["zmin"], t["zmax"]) for t in figure["data"] if t["type"] == "heatmap" and "zmax" in t]
     assert ranges and all(np.isfinite(hi - lo) for lo, hi in ranges)
+    # And an output that overflowed was an empty cell: Plotly draws none where z is not finite.
+    cells = [(z, text) for t in figure["data"] if t["type"] == "heatmap" and "text" in t
+             for z, text in zip(np.ravel(np.array(plotly_array(t["z"]), dtype=float)), np.ravel(t["text"]))]
+    assert any(text == "∞" for z, text in cells) and all(np.isfinite(z) for z, text in cells if text == "∞")
 
 
 def test_a_change_resent_with_an_older_url_after_a_reconnect_is_kept():

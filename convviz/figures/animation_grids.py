@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from ..walkthrough.scene import Grid, Scene
 from ..walkthrough.text import labels
 from .animation_frames import STRIP, camera, outline, overview_place, strip_gap
-from .style import BLANK_FILL, CELL_FONT, FONT, INK, MUTED, PADDING_FILL, grid_scale
+from .style import BLANK_FILL, CELL_FONT, FONT, INK, MUTED, PADDING_FILL, grid_scale, heatmap_z
 
 SMALLEST_TEXT_PX = 14  #: numbers in cells are at least this large wherever the board can be made to fit
 _SMALLEST_CELL_PX = 15  # below this, a cell shows its colour only and its number on hover
@@ -53,7 +53,7 @@ def _heatmaps(g: Grid, scale_of: Grid, cell_px: float, yaxis: str = "yaxis") -> 
         traces.append(go.Heatmap(z=z, text=g.labels, colorscale=[[0, BLANK_FILL], [1, BLANK_FILL]], **common))
     else:
         scale, lo, hi = grid_scale(scale_of)
-        traces.append(go.Heatmap(z=np.where(g.padding, np.nan, g.values), text=np.where(g.padding, "", g.labels),
+        traces.append(go.Heatmap(z=heatmap_z(g, lo, hi), text=np.where(g.padding, "", g.labels),
                                  textfont=dict(CELL_FONT, size=font_px), colorscale=scale, zmin=lo, zmax=hi, **common))
     if g.padding.any():
         traces.append(go.Heatmap(z=np.where(g.padding, 0.0, np.nan), text=np.where(g.padding, g.labels, ""),
@@ -124,7 +124,7 @@ def overview_traces(scene: Scene) -> list[go.Heatmap]:
     common = dict(x=x0 + scale * np.arange(g.shape[1]), y=y0 + scale * np.arange(g.shape[0]), showscale=False,
                   hoverinfo="skip")
     colours, lo, hi = grid_scale(g)
-    return [go.Heatmap(z=np.where(g.padding, np.nan, g.values), colorscale=colours, zmin=lo, zmax=hi, **common),
+    return [go.Heatmap(z=heatmap_z(g, lo, hi), colorscale=colours, zmin=lo, zmax=hi, **common),
             go.Heatmap(z=np.where(g.padding, 0.0, np.nan), colorscale=[[0, PADDING_FILL], [1, PADDING_FILL]],
                        **common)]
 

@@ -32,6 +32,7 @@ from ..walkthrough.scene import Grid, rectangles
 from ..walkthrough.text import labels
 from .style import (
     CELL_FONT, CLEAR, FONT, HIGHLIGHT, INK, MUTED, PADDING_FILL, TEMPLATE, WINDOW, diverging_range, grid_scale,
+    heatmap_z,
 )
 
 TEXT_CELL_PX = 15        # below this many pixels a cell shows its colour only, its number on hover
@@ -65,7 +66,7 @@ def _heatmaps(g: Grid, cell_px: float, zrange: tuple[float, float] | None) -> li
         common.update(texttemplate="", hoverinfo=None, hovertemplate="%{text}<extra></extra>")
     scale, lo, hi = grid_scale(g)
     lo, hi = zrange or (lo, hi)
-    traces = [go.Heatmap(z=np.where(g.padding, np.nan, g.values), text=np.where(g.padding, "", g.labels),
+    traces = [go.Heatmap(z=heatmap_z(g, lo, hi), text=np.where(g.padding, "", g.labels),
                          colorscale=scale, zmin=lo, zmax=hi, **common)]
     if g.padding.any():
         pad = dict(common, textfont=dict(common["textfont"], color=INK))

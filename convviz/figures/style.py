@@ -85,3 +85,19 @@ def grid_scale(grid: Grid) -> tuple[list, float, float]:
     finite = grid.values[np.isfinite(grid.values)]
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     return PALE_SEQUENTIAL, lo, hi if hi > lo else lo + 1
+
+
+def heatmap_z(grid: Grid, lo: float, hi: float) -> np.ndarray:
+    """The values a heatmap of `grid` is drawn from: NaN on padding, ±∞ at the ends of ``lo…hi``.
+
+    Plotly draws no cell, and no number in it, where z is not finite: a sum that overflowed
+    would be an empty cell beside arithmetic that ends "= ∞". Clipping to the colour range
+    changes no other cell's colour, and a cell not computed yet (NaN) stays blank.
+
+    >>> from convviz.walkthrough.scene import Grid
+    >>> g = Grid("", 0, 0, np.array([[np.inf, -2.0, np.nan]]), np.array([["∞", "−2", ""]]),
+    ...          np.array([[False, False, True]]), "signed")
+    >>> heatmap_z(g, -2.0, 2.0)
+    array([[ 2., -2., nan]])
+    """
+    return np.where(grid.padding, np.nan, np.clip(grid.values, lo, hi))
