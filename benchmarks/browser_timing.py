@@ -146,12 +146,16 @@ def in_app(browser, url: str, path: str) -> list[dict[str, float]]:
             page.goto(url + "/")
             until(page, f"({FIGURES['/']}) && {IDLE}")
             link = page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=LINKS[path])
-            runs.append(change(page, link.click, f"!!({FIGURES[path]})"))
+            runs.append(change(page, link.click, f"!!({FIGURES[path]})", settled=True))
         return runs
 
 
-def change(page, act, figure: str, prepare=None) -> dict[str, float]:
-    """Time `act()` from its input event to the JS expression `figure` changing value."""
+def change(page, act, figure: str, prepare=None, settled: bool = False) -> dict[str, float]:
+    """Time `act()` from its input event to the JS expression `figure` changing value.
+
+    `settled`: to the run's end as well, as for a page load (a page opened in the app is rendered
+    when its run has finished); a control change counts to its figure, as the run may go on below it.
+    """
     if prepare:
         prepare()
     page.evaluate(f"old => {{ __ws.length = __long.length = 0; __input = null; window.__changed = "
@@ -159,7 +163,7 @@ def change(page, act, figure: str, prepare=None) -> dict[str, float]:
     act()
     drawn = page.evaluate("() => __changed")
     parts = segments(page, page.evaluate("() => __input"), drawn, until(page, IDLE, "performance.now()"))
-    return parts | {"total": parts["total"] - parts["finish"]}   # to the figure: the run may go on below it
+    return parts if settled else parts | {"total": parts["total"] - parts["finish"]}
 
 
 @contextlib.contextmanager
