@@ -1,4 +1,4 @@
-"""The engine must import without the app: no streamlit behind `import convviz`."""
+"""What importing loads: no streamlit behind `import convviz`, no pandas or SciPy before a page needs them."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ import sys
 from pathlib import Path
 
 
-def test_importing_the_engine_does_not_import_streamlit():
-    check = "import convviz, sys; assert 'streamlit' not in sys.modules, 'convviz imported streamlit'"
+def in_a_new_process(check: str) -> None:
+    """Run `check` in a fresh Python at the repository's root: what it imports is all it loaded."""
     root = Path(__file__).parents[1]
     result = subprocess.run([sys.executable, "-c", check], cwd=root, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_importing_the_engine_does_not_import_streamlit():
+    in_a_new_process("import convviz, sys; assert 'streamlit' not in sys.modules, 'convviz imported streamlit'")
 
 
 def test_the_walkthrough_model_knows_no_renderer():
@@ -34,9 +38,7 @@ def test_scipy_loads_with_the_fft_or_the_matrix_and_not_before():
              "from convviz.matrix import conv_matrix as m; assert (f, m) == (fft_conv2d, conv_matrix); "
              "assert 'scipy.fft' in sys.modules and 'scipy.sparse' in sys.modules; "
              "assert set(convviz.__all__) <= set(dir(convviz)) | set(convviz._LAZY)")
-    root = Path(__file__).parents[1]
-    result = subprocess.run([sys.executable, "-c", check], cwd=root, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    in_a_new_process(check)
 
 
 def test_a_cold_start_on_the_playground_imports_neither_pandas_nor_scipy():
@@ -45,6 +47,4 @@ def test_a_cold_start_on_the_playground_imports_neither_pandas_nor_scipy():
              "at = AppTest.from_file('app.py', default_timeout=60).run(); assert not at.exception, at.exception; "
              "assert at.title[0].value == 'Playground'; "
              "late = sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'scipy'}); assert not late, late")
-    root = Path(__file__).parents[1]
-    result = subprocess.run([sys.executable, "-c", check], cwd=root, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    in_a_new_process(check)
