@@ -7,6 +7,7 @@ requirements-dev.txt, imported where used): each layer's output shape must be th
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 
 import pytest
@@ -21,6 +22,17 @@ from convviz.stack.layers import (
 from strategies import QUICK
 
 os.environ.setdefault("KERAS_BACKEND", "torch")  # read once, when keras is first imported
+
+
+@pytest.fixture(scope="module", autouse=True)
+def forget_keras_afterwards():
+    """Unlist Keras when this file is done: once `keras` is in `sys.modules`, Streamlit clears its
+    session after every script run, a full garbage collection (about 0.25 s with torch loaded),
+    and every AppTest file the same worker runs later would pay that on each run. The app never
+    imports Keras; only this file does."""
+    yield
+    for name in [name for name in sys.modules if name == "keras" or name.startswith("keras.")]:
+        del sys.modules[name]
 
 SPECIAL = {  # padding and shape cases where the two frameworks differ
     "keras same at stride 2": ((3, 112, 112), [Conv(8, 3, stride=2, padding=((0, 1), (0, 1)))]),
