@@ -41,7 +41,7 @@ from .unfold import fold, unfold
 
 # The FFT and the convolution matrix need scipy, a third of a second to import: both load on first use,
 # so that a page without them (and the app's cold start) does not wait for it.
-_LAZY = {name: "fft" for name in ("FFT_PADDING_MODES", "fft_conv2d", "flip_kernel")} | {
+_LAZY = {name: "fft" for name in ("FFT_PADDING_MODES", "fft_conv2d", "flip_weight")} | {
     name: "matrix" for name in ("MAX_DENSE_CELLS", "conv_matrix", "conv_matrix_dense", "transpose_output_padding")}
 
 
@@ -60,7 +60,7 @@ __all__ = [
     "conv_matrix_dense", "conv_output_size", "conv_parameter_count", "conv_transpose1d",
     "conv_transpose2d", "conv_transpose2d_steps", "conv_transpose3d", "conv_transpose_output_size",
     "dequantize", "effective_kernel_size", "explain_conv_output_size",
-    "explain_conv_transpose_output_size", "explain_pool_output_size", "fft_conv2d", "flip_kernel",
+    "explain_conv_transpose_output_size", "explain_pool_output_size", "fft_conv2d", "flip_weight",
     "fold", "global_avg_pool", "global_max_pool", "integer_conv2d", "leaky_relu", "max_level",
     "max_pool1d", "max_pool2d", "max_pool3d", "pad", "padding_per_side", "pool1d_steps",
     "pool2d_steps", "pool3d_steps", "pool_geometry", "pool_output_size", "prune",

@@ -5,7 +5,7 @@ The discrete Fourier transform turns *circular convolution* into multiplication:
 Two facts make that compute what a CNN layer computes:
 
 - CNNs cross-correlate, ``out[i] = Σₐ w[a]·x[i + a]``, which is convolution with the kernel
-  flipped (:func:`flip_kernel`). The flip is done explicitly here, before the transform.
+  flipped (:func:`flip_weight`). The flip is done explicitly here, before the transform.
 - The DFT's convolution wraps around: values past the end come back at the start. For
   zero padding both signals are padded with zeros to at least
   ``padded size + kernel span − 1`` first, so nothing wraps onto a kept output (a *linear*
@@ -37,13 +37,13 @@ FFT_PADDING_MODES = ("zeros", "circular")
 _AXES = (2, 3)
 
 
-def flip_kernel(weight: object) -> np.ndarray:
+def flip_weight(weight: object) -> np.ndarray:
     """The kernel rotated 180°: reversed along every spatial axis (all axes after the first two).
 
-    Cross-correlation with `weight` is convolution with ``flip_kernel(weight)``:
+    Cross-correlation with `weight` is convolution with ``flip_weight(weight)``:
     ``Σₐ w[a]·x[i + a] = Σ_b flipped[b]·x[i + K − 1 − b]``.
 
-    >>> flip_kernel(np.array([[[[1, 2], [3, 4]]]]))[0, 0]
+    >>> flip_weight(np.array([[[[1, 2], [3, 4]]]]))[0, 0]
     array([[4, 3],
            [2, 1]])
     """
@@ -165,7 +165,7 @@ def fft_conv2d(
         lengths = sizes
         offsets = [span - 1 - before for span, (before, _) in zip(spans, pads)]
     spectrum = fft.rfftn(xb, s=lengths, axes=_AXES)
-    kernels = fft.rfftn(_placed(flip_kernel(w), d, lengths), axes=_AXES)
+    kernels = fft.rfftn(_placed(flip_weight(w), d, lengths), axes=_AXES)
     n, per_group = xb.shape[0], w.shape[1]
     freq = spectrum.shape[2:]
     product = np.einsum(

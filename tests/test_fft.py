@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reference as ref
-from convviz import conv2d, fft_conv2d, flip_kernel, true_conv2d
+from convviz import conv2d, fft_conv2d, flip_weight, true_conv2d
 from strategies import random_array
 from strategies import conv_cases as any_conv_cases
 
@@ -33,10 +33,10 @@ def close(a, b):
 
 # --- small cases computed by hand ------------------------------------------------------------
 
-def test_flip_kernel_rotates_every_kernel_by_180_degrees():
+def test_flip_weight_rotates_every_kernel_by_180_degrees():
     w = np.arange(8).reshape(2, 1, 2, 2)
-    np.testing.assert_array_equal(flip_kernel(w)[1, 0], [[7, 6], [5, 4]])
-    np.testing.assert_array_equal(flip_kernel(np.array([[[1, 2, 3]]])), [[[3, 2, 1]]])
+    np.testing.assert_array_equal(flip_weight(w)[1, 0], [[7, 6], [5, 4]])
+    np.testing.assert_array_equal(flip_weight(np.array([[[1, 2, 3]]])), [[[3, 2, 1]]])
 
 
 def test_a_two_tap_kernel_along_a_row_linear_and_circular():
@@ -106,7 +106,7 @@ def test_striding_the_fft_result_gives_the_strided_convolution(case, sh, sw):
 @SOME
 @given(conv_cases(modes=("zeros",)))
 def test_fft_of_the_flipped_kernel_is_true_convolution(case):
-    close(fft_conv2d(case.x, flip_kernel(case.weight), **case.kwargs), true_conv2d(case.x, case.weight, **case.kwargs))
+    close(fft_conv2d(case.x, flip_weight(case.weight), **case.kwargs), true_conv2d(case.x, case.weight, **case.kwargs))
 
 
 @settings(max_examples=20, deadline=None)
@@ -146,7 +146,7 @@ X, W = np.ones((1, 5, 5)), np.ones((1, 1, 3, 3))
     (lambda: fft_conv2d(X, W, bias=[1.0, 2.0]), re.escape("bias must have shape (1,)")),
     (lambda: fft_conv2d(X, W * np.inf), "weight must hold finite numbers; found inf"),
     (lambda: fft_conv2d(np.ones((1, 0, 5)), W), "must not have an axis of length 0"),
-    (lambda: flip_kernel(np.ones((3, 3))), re.escape("weight must be (C_out, C_in, k…)")),
+    (lambda: flip_weight(np.ones((3, 3))), re.escape("weight must be (C_out, C_in, k…)")),
 ])
 def test_bad_settings_raise_value_error_saying_why(call, match):
     with pytest.raises(ValueError, match=match):
