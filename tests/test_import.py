@@ -1,4 +1,5 @@
-"""What importing loads: no streamlit behind `import convviz`, no pandas or SciPy before a page needs them."""
+"""What importing loads: no streamlit behind `import convviz`, no pandas or SciPy before a page
+needs them, and never Keras or torch, whose code the app writes but does not run."""
 
 from __future__ import annotations
 
@@ -47,4 +48,16 @@ def test_a_cold_start_on_the_playground_imports_neither_pandas_nor_scipy():
              "at = AppTest.from_file('app.py', default_timeout=60).run(); assert not at.exception, at.exception; "
              "assert at.title[0].value == 'Playground'; "
              "late = sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'scipy'}); assert not late, late")
+    in_a_new_process(check)
+
+
+def test_no_page_imports_keras_or_torch():
+    """The app writes PyTorch and Keras code but never runs either: once `keras` is imported,
+    Streamlit clears its session after every script run, a full garbage collection each time."""
+    check = "\n".join([
+        "import sys; from pathlib import Path; from streamlit.testing.v1 import AppTest",
+        "at = AppTest.from_file('app.py', default_timeout=60).run()",
+        "for page in sorted(Path('pages').glob('*.py')):",
+        "    at.switch_page(str(page)); assert not at.run().exception, (page, at.exception)",
+        "late = sorted({m.split('.')[0] for m in sys.modules} & {'keras', 'torch'}); assert not late, late"])
     in_a_new_process(check)
