@@ -8,8 +8,12 @@ import sys
 from pathlib import Path
 
 
-def in_a_new_process(check: str) -> None:
-    """Run `check` in a fresh Python at the repository's root: what it imports is all it loaded."""
+def in_a_new_process(check: str, unloaded: tuple[str, ...] = ()) -> None:
+    """Run `check` in a fresh Python at the repository's root (what it imports is all it loaded),
+    then assert that none of the packages `unloaded` was imported."""
+    if unloaded:
+        check += (f"\nlate = sorted({{m.split('.')[0] for m in sys.modules}} & {set(unloaded)!r}); "
+                  "assert not late, late")
     root = Path(__file__).parents[1]
     result = subprocess.run([sys.executable, "-c", check], cwd=root, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -46,9 +50,8 @@ def test_a_cold_start_on_the_playground_imports_neither_pandas_nor_scipy():
     """Together 0.66 s of the first run in a new server: left to the pages that use them."""
     check = ("import sys; from streamlit.testing.v1 import AppTest; "
              "at = AppTest.from_file('app.py', default_timeout=60).run(); assert not at.exception, at.exception; "
-             "assert at.title[0].value == 'Playground'; "
-             "late = sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'scipy'}); assert not late, late")
-    in_a_new_process(check)
+             "assert at.title[0].value == 'Playground'")
+    in_a_new_process(check, unloaded=("pandas", "scipy"))
 
 
 def test_no_page_imports_keras_or_torch():
@@ -58,6 +61,5 @@ def test_no_page_imports_keras_or_torch():
         "import sys; from pathlib import Path; from streamlit.testing.v1 import AppTest",
         "at = AppTest.from_file('app.py', default_timeout=60).run()",
         "for page in sorted(Path('pages').glob('*.py')):",
-        "    at.switch_page(str(page)); assert not at.run().exception, (page, at.exception)",
-        "late = sorted({m.split('.')[0] for m in sys.modules} & {'keras', 'torch'}); assert not late, late"])
-    in_a_new_process(check)
+        "    at.switch_page(str(page)); assert not at.run().exception, (page, at.exception)"])
+    in_a_new_process(check, unloaded=("keras", "torch"))
