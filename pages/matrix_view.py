@@ -23,7 +23,7 @@ STATE = PageState(
     kernel=KERNEL_SETTINGS | {"kernel": KERNEL_SETTINGS["kernel"].but(default="vertical_edge")}, layer=LAYER_SETTINGS,
     image=IMAGE_SETTINGS | {"size": IMAGE_SETTINGS["size"].but(default=128, high=LARGEST_IMAGE)},
     upsample=UPSAMPLE_SETTINGS, efficient=EFFICIENT_SETTINGS, present=PRESENT_SETTINGS,
-    page=ROW_SETTINGS | {"section": Labelled.of(SECTIONS)})
+    page=ROW_SETTINGS | {"section": Labelled.of(SECTIONS).but(rewrite=True)})   # a radio on a slide, else tabs
 PAGE, PRESENT, IMAGE = STATE.scope("page"), STATE.scope("present"), STATE.scope("image")
 
 for notice in STATE.restore():
