@@ -37,7 +37,7 @@ from PIL import Image
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.exceptions import WebSocketException
 
-from streamlit_client import Run, Session, Stats, widget_state
+from streamlit_client import Run, Session, Stats
 
 STRIDE, SIZE, IMAGE, UPLOAD = ("playground.layer.stride", "playground.image.size", "playground.image.image",
                                "playground.image.upload")
@@ -69,15 +69,14 @@ def renamed(jpeg: bytes, text: str) -> bytes:
 
 def stride(session: Session, rng: random.Random) -> WidgetState:
     """The stride slider at another value."""
-    kind, w = session.widgets[STRIDE]
-    s = WidgetState(id=w.id)
-    now = widget_state(kind, w).double_array_value.data[0]
+    s = WidgetState(id=session.widgets[STRIDE][1].id)
+    now = session.value(STRIDE).double_array_value.data[0]
     s.double_array_value.data.append(rng.choice([v for v in STRIDES if v != now]))
     return s
 
 
 def echoed(run: Run, key: str, sent: WidgetState) -> bool:
-    return key in run.widgets and widget_state(*run.widgets[key]) == sent
+    return run.values.get(key) == sent
 
 
 class Faults:
@@ -140,7 +139,7 @@ class Faults:
             for change, v in zip(changes, values):
                 change.double_array_value.data.append(v)
             runs = session.runs
-            run = await session.burst(STRIDE, changes, 1.0)
+            run = await session.burst(changes, 1.0, shows=("stride", str(STRIDES[-1])))
             self.events["bursts"] += 1
             self.events["runs finished in bursts"] += session.runs - runs
             if not self.check("burst", run):
@@ -169,8 +168,8 @@ class Faults:
             if run.outcome == "ok" and run.session_id != before:
                 self.stats.error("new session", f"reconnected as {run.session_id}, not {before}")
             if run.outcome == "ok" and not echoed(run, STRIDE, sent):
-                echo = run.widgets.get(STRIDE)
-                shown = list(widget_state(*echo).double_array_value.data) if echo else []
+                echo = run.values.get(STRIDE)
+                shown = list(echo.double_array_value.data) if echo else []
                 self.stats.error("not applied", f"reconnect: sent stride {sent.double_array_value.data[0]:g} with "
                                                 f"the URL ?{url}, came back {shown} at ?{session.query}")
             if not self.check("reconnect", run):

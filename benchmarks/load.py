@@ -44,7 +44,7 @@ from websockets.exceptions import WebSocketException
 
 import faults
 from processes import Process, server_stats, slope, start
-from streamlit_client import RUN_TIMEOUT, Run, Session, Stats, widget_state
+from streamlit_client import RUN_TIMEOUT, Run, Session, Stats
 
 THINK = (2.0, 5.0)
 CHANGES = {"stride": "playground.layer.stride", "kernel": "playground.kernel.kernel",
@@ -57,7 +57,7 @@ ACTIONS = ("open", *CHANGES, *VISITS, "back")
 def change(session: Session, name: str, rng: random.Random) -> WidgetState:
     """Another value for one of the layer's controls, picked as a student would."""
     kind, w = session.widgets[CHANGES[name]]
-    current, s = widget_state(kind, w), WidgetState(id=w.id)
+    current, s = session.value(CHANGES[name]), WidgetState(id=w.id)
     if kind == "slider":
         s.double_array_value.data.append(rng.choice([v for v in SLIDER_VALUES[name]
                                                      if v != current.double_array_value.data[0]]))
@@ -68,8 +68,8 @@ def change(session: Session, name: str, rng: random.Random) -> WidgetState:
 
 def not_applied(session: Session, run: Run, key: str, sent: WidgetState) -> str | None:
     """Why the change did not reach the page (its widget and its URL), or None when it did."""
-    echo = run.widgets.get(key)
-    shown = MessageToString(widget_state(*echo), as_one_line=True) if echo else "no widget"
+    echo = run.values.get(key)
+    shown = MessageToString(echo, as_one_line=True) if echo else "no widget"
     in_url = key.rsplit(".", 1)[1] in parse_qs(session.query)
     if shown != MessageToString(sent, as_one_line=True) or in_url != (sent != session.defaults.get(key)):
         return f"sent {MessageToString(sent, as_one_line=True)}, came back {shown}, URL ?{session.query}"

@@ -24,6 +24,7 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
+from urllib.parse import parse_qs
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -37,7 +38,12 @@ FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_E
 
 
 def widget_state(kind: str, w) -> WidgetState | None:
-    """What the browser holds for a widget just drawn; None for buttons, charts and the like."""
+    """The value a widget is drawn with: the run's own if it set one, else its default.
+
+    None for buttons, charts and the like. The browser takes it for a widget it has not held
+    before, or when the run set a value (``set_value``); otherwise it keeps its own
+    (:attr:`Session.values`).
+    """
     s = WidgetState(id=w.id)
     if kind == "slider" and w.type == w.SELECT_SLIDER:  # sent as the options' labels
         s.string_array_value.data.extend(w.raw_value if w.set_value else [w.options[int(i)] for i in w.default])
@@ -72,6 +78,7 @@ class Run:
     why: str = ""  # what refused it, for an outcome that is not "ok"
     problems: list[str] = field(default_factory=list)
     widgets: dict[str, tuple[str, object]] = field(default_factory=dict)  # key → (kind, proto)
+    values: dict[str, WidgetState | None] = field(default_factory=dict)  # key → what the tab then holds
     texts: list[str] = field(default_factory=list)  # Markdown and captions drawn, for checks
     session_id: str = ""  # the server's session, as the run's new_session names it
     finished: bool = False  # False for a run read only until it began, or cut short
@@ -109,6 +116,7 @@ class Session:
         self.pages: dict[str, str] = {}                    # URL path → page script hash
         self.links: dict[str, tuple[str, str]] = {}        # st.page_link's page → (hash, query)
         self.widgets: dict[str, tuple[str, object]] = {}   # as the last run drew them
+        self.values: dict[str, WidgetState] = {}           # widget id → the value the tab holds
         self.defaults: dict[str, WidgetState] = {}         # as the first run drew them (an empty URL)
         self.held: dict[str, WidgetState] = {}             # values the tab keeps itself: files dropped
         self.cache: dict[str, list] = {}                   # message hash → [message, run last used]
@@ -140,6 +148,10 @@ class Session:
             additional_headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None)
         self.backends.add(self.ws.response.headers.get("X-Convviz-Backend"))
 
+    def value(self, key: str) -> WidgetState | None:
+        """What the tab holds for the widget the last run drew as `key`."""
+        return self.values.get(self.widgets[key][1].id)
+
     def drop(self) -> None:
         """Lose the connection as a network does: no close frame, the socket just ends."""
         self.ws.transport.abort()
@@ -163,13 +175,16 @@ class Session:
             run.outcome = "lost"
         return self._finish(run, start)
 
-    async def burst(self, key: str, changes: list[WidgetState], seconds: float) -> Run:
+    async def burst(self, changes: list[WidgetState], seconds: float, shows: tuple[str, str]) -> Run:
         """Send `changes` to one widget over `seconds`, not waiting; read until the last one has run.
 
-        The run ends at the first finished run that began after the last change and draws the
-        widget at its value; `ms` counts from the last change.
+        The run ends at the first finished run that began after the last change and whose URL
+        holds `shows`, the setting only the last change gives (``("stride", "4")``): a widget
+        drawn without a value of its own shows what the tab holds, so only the page's settings
+        tell which change a run followed. `ms` counts from the last change.
         """
-        run, started, last = Run(), set(), changes[-1]
+        run, started = Run(), set()
+        name, value = shows
 
         async def send() -> float:
             for i, change in enumerate(changes):
@@ -185,7 +200,7 @@ class Session:
         try:
             async with asyncio.timeout(seconds + RUN_TIMEOUT):
                 while not (self._read(await self.ws.recv(), run, started) and sender.done()
-                           and key in run.widgets and widget_state(*run.widgets[key]) == last):
+                           and parse_qs(self.query).get(name) == [value]):
                     pass
         except TimeoutError:
             run.outcome = "timeout"
@@ -193,7 +208,7 @@ class Session:
             run.outcome = "lost"
         if not sender.done():
             sender.cancel()
-        sent = not sender.cancelled() and sender.exception() is None
+        sent = sender.done() and not sender.cancelled() and sender.exception() is None
         return self._finish(run, sender.result() if sent else time.perf_counter())
 
     async def upload(self, key: str, name: str, data: bytes, mime: str = "image/jpeg") -> Run:
@@ -240,9 +255,11 @@ class Session:
         if page is None:  # a switch sends no widgets: nothing is drawn outside the page
             for key, (kind, w) in self.widgets.items():
                 s = change if change is not None and change.id == w.id else (
-                    self.held.get(key) if kind == "file_uploader" else widget_state(kind, w))
+                    self.held.get(key) if kind == "file_uploader" else self.values.get(w.id))
                 if s is not None:
                     state.widget_states.widgets.append(s)
+            if change is not None:   # the tab now holds what the student chose
+                self.values[change.id] = change
         state.cached_message_hashes.extend(self.cache)
         state.context_info.timezone, state.context_info.locale = "UTC", "en-GB"
         return msg.SerializeToString()
@@ -251,7 +268,8 @@ class Session:
         run.ms = 1e3 * (time.perf_counter() - start)
         if run.outcome == "ok" and run.finished:
             self.widgets = run.widgets
-            self.defaults = self.defaults or {k: widget_state(*v) for k, v in run.widgets.items()}
+            self.values = {w.id: run.values[k] for k, (_, w) in run.widgets.items() if run.values[k] is not None}
+            self.defaults = self.defaults or dict(run.values)
         return run
 
     def _read(self, data: bytes, run: Run, started: set[str]) -> bool:
@@ -269,7 +287,7 @@ class Session:
         kind = msg.WhichOneof("type")
         if kind == "new_session":  # every run starts with one, a run that st.rerun() starts too
             started.add(msg.metadata.run.script_run_id)
-            run.widgets, run.texts = {}, []
+            run.widgets, run.values, run.texts = {}, {}, []
             run.session_id = self.session_id = msg.new_session.initialize.session_id
             self.max_age = msg.new_session.config.max_cached_message_age or self.max_age
         elif kind == "navigation":
@@ -293,7 +311,9 @@ class Session:
             elif what == "page_link":
                 self.links[w.page] = (w.page_script_hash, w.query_string)
             elif getattr(w, "id", "").startswith("$$ID-"):  # "$$ID-<hash>-<key>"
-                run.widgets[w.id.split("-", 2)[2]] = (what, w)
+                key, held = w.id.split("-", 2)[2], self.values.get(w.id)
+                run.widgets[key] = (what, w)
+                run.values[key] = widget_state(what, w) if getattr(w, "set_value", False) or held is None else held
         elif kind == "script_finished" and msg.script_finished in FINISHED:
             if msg.metadata.run.script_run_id and msg.metadata.run.script_run_id not in started:
                 return False  # the end of a run from before this request
