@@ -75,10 +75,6 @@ def stride(session: Session, rng: random.Random) -> WidgetState:
     return s
 
 
-def echoed(run: Run, key: str, sent: WidgetState) -> bool:
-    return run.values.get(key) == sent
-
-
 class Faults:
     """The fault tabs of one run: `actors` for load.py to run, then `stats`, `events` and `waves`."""
 
@@ -167,7 +163,7 @@ class Faults:
             self.events["reconnects"] += 1
             if run.outcome == "ok" and run.session_id != before:
                 self.stats.error("new session", f"reconnected as {run.session_id}, not {before}")
-            if run.outcome == "ok" and not echoed(run, STRIDE, sent):
+            if run.outcome == "ok" and not session.kept(run, STRIDE, sent):
                 echo = run.values.get(STRIDE)
                 shown = list(echo.double_array_value.data) if echo else []
                 self.stats.error("not applied", f"reconnect: sent stride {sent.double_array_value.data[0]:g} with "
@@ -190,7 +186,7 @@ class Faults:
                 else:
                     s.string_value = value
                 run = await session.rerun(change=s)
-                if not self.check("set up", run) or not echoed(run, key, s):
+                if not self.check("set up", run) or not session.kept(run, key, s):
                     self.stats.error("not set up", f"upload tab {i}: {key} did not come back as {value}")
                     return
             if UPLOAD not in session.widgets:
@@ -211,7 +207,7 @@ class Faults:
                 await asyncio.sleep(min(rng.uniform(2, 5), max(0.0, end - time.monotonic())))
                 sent = stride(session, rng)
                 run = await session.rerun(change=sent)
-                if run.outcome == "ok" and not echoed(run, STRIDE, sent):
+                if run.outcome == "ok" and not session.kept(run, STRIDE, sent):
                     self.stats.error("not applied", f"upload tab {i}: stride did not come back")
                 if not self.check("upload change", run):
                     return

@@ -152,6 +152,14 @@ class Session:
         """What the tab holds for the widget the last run drew as `key`."""
         return self.values.get(self.widgets[key][1].id)
 
+    def kept(self, run: Run, key: str, sent: WidgetState) -> bool:
+        """Whether `run` kept the change `sent` to the widget drawn as `key`.
+
+        The tab holds it, and the page's URL names the setting unless it is back at its default.
+        """
+        in_url = key.rsplit(".", 1)[1] in parse_qs(self.query)
+        return run.values.get(key) == sent and in_url == (sent != self.defaults.get(key))
+
     def drop(self) -> None:
         """Lose the connection as a network does: no close frame, the socket just ends."""
         self.ws.transport.abort()
