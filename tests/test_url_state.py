@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from apptest import ROOT, open_page
+from fuzz_harness import nodes
 
 PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 
@@ -13,14 +14,9 @@ def set_by_the_script(at) -> list[str]:
 
     A disabled widget sends the browser nothing back, so its key is filled again each run.
     """
-    found, todo = [], [at.main, at.sidebar]
-    while todo:
-        node = todo.pop()
-        todo.extend(getattr(node, "children", {}).values())
-        proto = getattr(node, "proto", None)
-        if getattr(proto, "set_value", False) and not getattr(proto, "disabled", False):
-            found.append(node.key)
-    return found
+    protos = [(node, getattr(node, "proto", None)) for node in nodes(at)]
+    return [node.key for node, proto in protos
+            if getattr(proto, "set_value", False) and not getattr(proto, "disabled", False)]
 
 
 @pytest.mark.parametrize("page", PAGES)
