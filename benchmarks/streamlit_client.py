@@ -116,9 +116,8 @@ class Session:
         self.pages: dict[str, str] = {}                    # URL path → page script hash
         self.links: dict[str, tuple[str, str]] = {}        # st.page_link's page → (hash, query)
         self.widgets: dict[str, tuple[str, object]] = {}   # as the last run drew them
-        self.values: dict[str, WidgetState] = {}           # widget id → the value the tab holds
+        self.values: dict[str, WidgetState] = {}           # widget id → the value the tab holds, files dropped too
         self.defaults: dict[str, WidgetState] = {}         # as the first run drew them (an empty URL)
-        self.held: dict[str, WidgetState] = {}             # values the tab keeps itself: files dropped
         self.cache: dict[str, list] = {}                   # message hash → [message, run last used]
         self.file_urls: dict[str, object] = {}             # file_urls_request id → its FileURLsResponse
         self.runs, self.max_age, self.backends = 0, 2, set()
@@ -238,7 +237,6 @@ class Session:
         info = value.file_uploader_state_value.uploaded_file_info.add()
         info.name, info.size, info.file_id = name, len(data), urls.file_id
         info.file_urls.CopyFrom(urls)
-        self.held[key] = value
         run = await self.rerun(change=value)
         run.ms = 1e3 * (time.perf_counter() - start)
         return run
@@ -261,9 +259,8 @@ class Session:
             self.query = query
         state.query_string, state.page_script_hash = self.query, self.page if page is None else page
         if page is None:  # a switch sends no widgets: nothing is drawn outside the page
-            for key, (kind, w) in self.widgets.items():
-                s = change if change is not None and change.id == w.id else (
-                    self.held.get(key) if kind == "file_uploader" else self.values.get(w.id))
+            for _, w in self.widgets.values():
+                s = change if change is not None and change.id == w.id else self.values.get(w.id)
                 if s is not None:
                     state.widget_states.widgets.append(s)
             if change is not None:   # the tab now holds what the student chose
