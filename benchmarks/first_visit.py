@@ -6,9 +6,11 @@ is most of the wait. This starts one `streamlit run app.py`, then the same behin
 deploy/nginx.conf (gzip, and a cache of Streamlit's hashed /static/ files), and opens the
 Playground REPEATS (3) times each in a new browser context (nothing cached) in headless Chromium
 with Chromium's network emulation: LINK_MBIT (10 Mbit/s, about one student's share of a busy
-classroom network) down, 5 up, RTT_MS (20 ms) round trip. Printed side by side: the median time
-from navigation to the input and feature map drawn (as benchmarks/browser_timing.py), and the
-bytes that crossed the network (the sum of the resources' `transferSize`).
+classroom network) down, 5 up, RTT_MS (20 ms) round trip; then as often over plain loopback, where
+what counts is the order of the downloads (nginx adds Plotly's chunk to the page as a preload).
+Printed side by side: the median time from navigation to the input and feature map drawn (as
+benchmarks/browser_timing.py), and the bytes that crossed the network (the sum of the resources'
+`transferSize`).
 """
 
 from __future__ import annotations
@@ -29,13 +31,14 @@ NETWORK = {"offline": False, "latency": RTT_MS, "downloadThroughput": LINK_MBIT 
 SENT = "performance.getEntriesByType('resource').reduce((n, e) => n + e.transferSize, 0)"
 
 
-def visit(browser, url: str) -> tuple[float, float]:
-    """Seconds to the Playground drawn, and MB transferred, on a new context over the emulated link."""
+def visit(browser, url: str, emulate: bool = True) -> tuple[float, float]:
+    """Seconds to the Playground drawn, and MB transferred, on a new context (over the emulated link)."""
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(HOOKS)
     try:
         page = context.new_page()
-        context.new_cdp_session(page).send("Network.emulateNetworkConditions", NETWORK)
+        if emulate:
+            context.new_cdp_session(page).send("Network.emulateNetworkConditions", NETWORK)
         page.goto(url, wait_until="commit")
         drawn = until(page, f"({FIGURES['/']}) && {IDLE}")
         document = page.evaluate("performance.getEntriesByType('navigation')[0].transferSize")
@@ -58,11 +61,13 @@ def main() -> None:
                     try:
                         visit(browser, f"http://{address}/")          # the server's first run: not counted
                         runs = [visit(browser, f"http://{address}/") for _ in range(REPEATS)]
+                        local = [visit(browser, f"http://{address}/", emulate=False)[0] for _ in range(REPEATS)]
                     finally:
                         for process in [*servers, *([nginx] if nginx else [])]:
                             process.stop()
                 seconds, mb = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-                print(f"  {name:26} {seconds:5.1f} s  {mb:5.2f} MB transferred", flush=True)
+                print(f"  {name:26} {seconds:5.1f} s  {mb:5.2f} MB transferred;  over loopback "
+                      f"{statistics.median(local):4.1f} s", flush=True)
         finally:
             browser.close()
 

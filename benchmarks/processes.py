@@ -132,8 +132,9 @@ def start(backends: int | None, options: list[str], folder: Path) -> tuple[str, 
         return f"127.0.0.1:{ports[0]}", servers, None
     listen = f"127.0.0.1:{free_port()}"
     folder.chmod(0o755)  # nginx started as root writes upload bodies here as its workers' user (nobody)
-    conf = (ROOT / "deploy" / "nginx.conf").read_text().replace("@LISTEN@", listen)
-    (folder / "nginx.conf").write_text(conf.replace("@BACKENDS@", " ".join(f"server 127.0.0.1:{p};" for p in ports)))
+    conf = subprocess.run([sys.executable, str(ROOT / "deploy" / "nginx_conf.py"), listen, *map(str, ports)],
+                          check=True, capture_output=True, text=True).stdout
+    (folder / "nginx.conf").write_text(conf)
     nginx = Process([shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")],
                     folder / "nginx.out")
     wait_healthy(listen, 15)

@@ -15,18 +15,19 @@ PORT=${2:-8080}
 FIRST_BACKEND=${FIRST_BACKEND:-8501}   # the processes listen on 127.0.0.1:8501, 8502, …
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUN=$(mktemp -d -t convviz-serve-XXXXXX)   # nginx's config, pid, temp files; the processes' logs
+chmod 755 "$RUN"   # started as root, nginx's workers (nobody) keep its cache and upload bodies here
 trap 'exit 130' INT TERM
 trap 'kill $(jobs -p) 2>/dev/null || true; wait; rm -rf "$RUN"' EXIT
 
-backends=""
+ports=()
 for ((i = 0; i < N; i++)); do
     port=$((FIRST_BACKEND + i))
     (cd "$ROOT" && exec streamlit run app.py --server.headless true --server.address 127.0.0.1 \
         --server.port "$port" --server.fileWatcherType none --browser.gatherUsageStats false) \
         > "$RUN/streamlit-$port.log" 2>&1 &
-    backends+="server 127.0.0.1:$port; "
+    ports+=("$port")
 done
-sed -e "s/@LISTEN@/0.0.0.0:$PORT/" -e "s/@BACKENDS@/$backends/" "$ROOT/deploy/nginx.conf" > "$RUN/nginx.conf"
+(cd "$ROOT" && python3 deploy/nginx_conf.py "0.0.0.0:$PORT" "${ports[@]}") > "$RUN/nginx.conf"
 echo "convviz: $N Streamlit processes behind nginx on port $PORT (logs in $RUN); Ctrl-C to stop"
 nginx -p "$RUN" -c "$RUN/nginx.conf" &
 wait -n   # when nginx or any process ends, stop the rest

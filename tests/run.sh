@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test in a fresh virtual environment (.venv-tests/, deleted and made anew each run, so
 # nothing installed by hand can hide a missing requirement): installs requirements-dev.txt into
-# it and a Chromium for the browser tests, then runs pytest. Extra arguments go to pytest, e.g.
-# `bash tests/run.sh -k conv`.
+# it, a Chromium for the browser tests and (as root) Debian's nginx, then runs pytest. Extra
+# arguments go to pytest, e.g. `bash tests/run.sh -k conv`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +24,11 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "Installing Playwright's own Chromium for the browser tests…"
     "$python" -m playwright install chromium
   fi
+fi
+# tests/browser/test_school_browser.py runs deploy/serve_school.sh, which needs nginx (skipped without it).
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian's nginx for the school-server test…"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
 fi
 
 export KERAS_BACKEND=torch   # Keras 3 runs the exported code on PyTorch; no TensorFlow
