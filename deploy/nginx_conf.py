@@ -17,7 +17,6 @@ from pathlib import Path
 import streamlit
 
 TEMPLATE = Path(__file__).with_name("nginx.conf")
-PLACEHOLDER = re.compile("|".join(("@LISTEN@", "@BACKENDS@", "@PLOTLY@")))
 CHUNKS = Path(streamlit.__file__).parent / "static" / "static" / "js"
 
 
@@ -35,7 +34,7 @@ def render(listen: str, ports: list[int]) -> str:
               "@PLOTLY@": plotly_chunk()}
     lines = TEMPLATE.read_text().splitlines(keepends=True)
     # Comments keep their placeholders: they describe the template.
-    return "".join(line if line.lstrip().startswith("#") else PLACEHOLDER.sub(lambda m: values[m[0]], line)
+    return "".join(line if line.lstrip().startswith("#") else re.sub("@[A-Z]+@", lambda m: values[m[0]], line)
                    for line in lines)
 
 

@@ -32,19 +32,33 @@ STEP_SHOWN = """(chart) => {
 }"""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 
+LOOPBACK = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # whatever the proxy settings
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+def healthy(url: str, proc: subprocess.Popen, seconds: float) -> bool:
+    """Whether `url/_stcore/health` answers within `seconds`, while `proc` (which serves it) runs."""
+    deadline = time.monotonic() + seconds
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            with LOOPBACK.open(f"{url}/_stcore/health", timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
 @contextlib.contextmanager
 def running_app() -> Iterator[str]:
     """Start `streamlit run app.py` on a free port, yield its URL once healthy, stop it after."""
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -52,18 +66,9 @@ def running_app() -> Iterator[str]:
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"the app did not start:\n{proc.stdout.read() if proc.stdout else ''}")
-        time.sleep(0.3)
+    if not healthy(url, proc, 60):
+        proc.kill()
+        raise RuntimeError(f"the app did not start:\n{proc.stdout.read() if proc.stdout else ''}")
     try:
         yield url
     finally:

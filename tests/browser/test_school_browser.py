@@ -16,32 +16,25 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, _free_port, assert_no_exception, wait_for_app
+from conftest import LOOPBACK, ROOT, assert_no_exception, free_port, healthy, wait_for_app
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
                                 reason="nginx is not installed")
 PROBE = re.compile(r"/[a-z_]+/_stcore/(health|host-config)$")
-OPEN = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback, whatever the proxy settings
 
 
 @pytest.fixture(scope="module")
 def school():
     """`deploy/serve_school.sh 1 PORT` with this Python's Streamlit: its URL; stopped as Ctrl-C would."""
-    port, backend = _free_port(), _free_port()
+    port, backend = free_port(), free_port()
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", ""), "/usr/sbin"])
     proc = subprocess.Popen(["bash", "deploy/serve_school.sh", "1", str(port)], cwd=ROOT, start_new_session=True,
                             env=dict(os.environ, PATH=path, FIRST_BACKEND=str(backend)),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 90
-    while True:
-        try:
-            with OPEN.open(f"{url}/_stcore/health", timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                os.killpg(proc.pid, signal.SIGKILL)
-                pytest.fail(f"serve_school.sh did not serve:\n{proc.communicate()[0]}")
-            time.sleep(0.3)
+    url = f"http://127.0.0.1:{port}"
+    if not healthy(url, proc, 90):
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail(f"serve_school.sh did not serve:\n{proc.communicate()[0]}")
     yield url, proc
     if proc.poll() is None:
         proc.terminate()
@@ -50,12 +43,12 @@ def school():
 
 def test_the_page_names_plotlys_chunk_and_nginx_serves_it_compressed(school):
     url, _ = school
-    with OPEN.open(f"{url}/step_by_step") as response:
+    with LOOPBACK.open(f"{url}/step_by_step") as response:
         html = response.read().decode()
     chunk = re.search(r'<link rel="modulepreload" crossorigin href="\./(static/js/PlotlyChart\.[^"]+\.js)">', html)
     assert chunk, html[:500]
     request = urllib.request.Request(f"{url}/{chunk[1]}", headers={"Accept-Encoding": "gzip"})
-    with OPEN.open(request) as response:
+    with LOOPBACK.open(request) as response:
         assert response.status == 200
         assert response.headers["Content-Encoding"] == "gzip"
         assert len(response.read()) < 2_000_000          # 4.7 MB as Streamlit sends it
