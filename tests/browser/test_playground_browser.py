@@ -8,6 +8,9 @@ import numpy as np
 from conftest import assert_no_exception, playwright_api, screenshot, wait_for_app
 from PIL import Image
 
+# Waits for what a rerun shows: right after a click the script may not have started yet.
+expect = playwright_api.expect
+
 
 JPEGS = (
     "() => [...document.querySelectorAll('.js-plotly-plot image')]"
@@ -84,7 +87,7 @@ def test_typing_a_value_into_the_kernel_grid_changes_the_kernel_and_the_map(page
     wait_for_app(page)
     page.wait_for_function(f"(old) => {{ const j = ({JPEGS})(); return j.length >= 2 && j[1] !== old; }}",
                            arg=before, timeout=60_000)
-    assert page.get_by_text("Sums to −3").is_visible()
+    expect(page.get_by_text("Sums to −3")).to_be_visible(timeout=30_000)
     assert_no_exception(page)
     screenshot(page, "playground-kernel-grid")
 
@@ -103,7 +106,7 @@ def _stroke(page, canvas, points) -> None:
 def test_drawing_an_input_and_a_kernel(page, app_url):
     page.goto(f"{app_url}/?image=draw")
     wait_for_app(page)
-    assert page.get_by_text("Draw something on the canvas").is_visible()
+    expect(page.get_by_text("Draw something on the canvas")).to_be_visible(timeout=30_000)
     _stroke(page, page.locator("canvas").first, [(0.2, 0.2), (0.5, 0.5), (0.8, 0.3)])
     page.wait_for_function(
         "() => [...document.querySelectorAll('code')].some(c => c.textContent.includes('1×280×280'))",
@@ -118,7 +121,7 @@ def test_drawing_an_input_and_a_kernel(page, app_url):
     page.get_by_role("combobox", name="Kernel", exact=True).click()
     page.get_by_role("option", name="Drawn…").click()
     wait_for_app(page)
-    assert page.get_by_text("Sketch a pattern; it becomes the kernel").is_visible()
+    expect(page.get_by_text("Sketch a pattern; it becomes the kernel")).to_be_visible(timeout=30_000)
     _stroke(page, page.locator("canvas >> visible=true").first, [(0.1, 0.5), (0.9, 0.5)])   # a horizontal bar
     page.wait_for_function(f"(old) => {{ const j = ({JPEGS})(); return j.length >= 2 && j[1] !== old; }}",
                            arg=drawn, timeout=60_000)
